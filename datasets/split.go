@@ -1,0 +1,100 @@
+package datasets
+
+import (
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Split kinds.
+const (
+	Train = "train"
+	Test  = "test"
+)
+
+// Clip is one row of a split file: one clip in one fold.
+type Clip struct {
+	Dataset    string
+	ClipID     string
+	Fold       int32
+	Split      string // Train or Test
+	Label      string
+	LabelID    int32
+	VideoPath  string
+	AudioPath  string
+	Transcript string
+	// Features holds the optional feat_<modality> columns, keyed by modality ("video", "audio").
+	Features map[string][]float32
+}
+
+// Split is the content of a split file.
+type Split struct {
+	Dataset string
+	Labels  *LabelSet
+	Clips   []Clip
+}
+
+// Select returns the clips of the given folds (all folds when folds is empty) and split kind
+// ("" for both), in file order.
+func (s *Split) Select(folds []int32, kind string) []Clip {
+	var out []Clip
+	for _, c := range s.Clips {
+		if len(folds) > 0 && !slices.Contains(folds, c.Fold) {
+			continue
+		}
+		if kind != "" && c.Split != kind {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Folds returns the folds present in the split, sorted.
+func (s *Split) Folds() []int32 {
+	seen := map[int32]bool{}
+	for _, c := range s.Clips {
+		seen[c.Fold] = true
+	}
+	out := make([]int32, 0, len(seen))
+	for f := range seen {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// FeatureModalities returns the modalities that have feature columns, sorted.
+func (s *Split) FeatureModalities() []string {
+	seen := map[string]bool{}
+	for _, c := range s.Clips {
+		for m := range c.Features {
+			seen[m] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for m := range seen {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NormalizeID is the key under which clip ids from different files are matched: leading zeros
+// are removed from all-digit ids ("12583", "012583" and "0012583" are one clip); other ids are
+// kept as they are.
+func NormalizeID(id string) string {
+	if id == "" {
+		return id
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return id
+		}
+	}
+	t := strings.TrimLeft(id, "0")
+	if t == "" {
+		return "0"
+	}
+	return t
+}
