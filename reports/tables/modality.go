@@ -1,0 +1,120 @@
+package tables
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports/table"
+)
+
+// orders are the output orders and miClasses the MI classes, in the order the tables show them.
+func orders() [3]string    { return [3]string{"vision_first", "audio_first", "no_desc"} }
+func miClasses() [3]string { return [3]string{"vision", "audio", "multimodal"} }
+
+// Modality is the output-order distribution, MI-aligned rate, mean format reward and
+// visual-initiation rate of each model with modality metrics. Nil when no model has them.
+func Modality(s *metrics.Summary) *table.Table {
+	var names []string
+	for _, m := range models(s) {
+		if s.Models[m].Modality != nil {
+			names = append(names, m)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	t := &table.Table{
+		ID:    "modality",
+		Title: "Modality: " + scope(s),
+		Columns: []table.Column{
+			{Header: "Model"}, {Header: "Vision first", Align: table.Right}, {Header: "Audio first", Align: table.Right},
+			{Header: "No description", Align: table.Right}, {Header: "MI-aligned", Align: table.Right},
+			{Header: "Format reward", Align: table.Right}, {Header: "Visual initiation", Align: table.Right},
+			{Header: "n", Align: table.Right},
+		},
+	}
+	alignedCI := anyCI(s, names, "mi_aligned")
+	if alignedCI {
+		t.Columns = append(t.Columns, table.Column{Header: "MI-aligned " + CILabel(s), Align: table.Right})
+	}
+	sources := map[string][]string{}
+	for _, m := range names {
+		md := s.Models[m].Modality
+		cells := []table.Cell{table.Str(m)}
+		for _, o := range orders() {
+			cells = append(cells, quarterPct(md.Order[o]))
+		}
+		if md.MISource != "" {
+			cells = append(cells, quarterPct(md.MIAligned))
+			sources[md.MISource] = append(sources[md.MISource], m)
+		} else {
+			cells = append(cells, table.Str(notAvailable))
+		}
+		cells = append(cells, table.Num(md.FormatReward, "%.3f"))
+		if md.VisualInitiationN > 0 {
+			cells = append(cells, quarterPct(md.VisualInitiation))
+		} else {
+			cells = append(cells, table.Str(notAvailable))
+		}
+		cells = append(cells, table.Count(md.VisualInitiationN))
+		if alignedCI {
+			ci, ok := s.Models[m].CI["mi_aligned"]
+			cells = append(cells, ciCell(ci, ok))
+		}
+		t.Rows = append(t.Rows, table.Row{Cells: cells})
+	}
+	emphasize(t.Rows, 4, false)
+	emphasize(t.Rows, 5, false)
+	t.Notes = append(t.Notes,
+		"Order: which description tag an output starts with (share of outputs). MI-aligned: outputs whose first description is the clip's MI modality, over clips whose MI is vision or audio.",
+		"Format reward: mean of MIGR's training format reward in [-1, 1] (1 for the MI modality's description first; 0.5 for either order when MI is multimodal, clips without MI counting as multimodal; less otherwise). Visual initiation: over the n outputs without description tags that mention a modality, the share that draw first on a visual cue.")
+	var srcs []string
+	for src := range sources {
+		srcs = append(srcs, src)
+	}
+	sort.Strings(srcs)
+	for _, src := range srcs {
+		t.Notes = append(t.Notes, fmt.Sprintf("MI from %s: %s.", src, strings.Join(sources[src], ", ")))
+	}
+	if alignedCI {
+		t.Notes = append(t.Notes, ciNote(s))
+	}
+	return finish(s, t)
+}
+
+// ModalityMI is the MI distribution of each model with MI and, per MI class, how its outputs
+// were ordered (counts). Nil when no model has MI.
+func ModalityMI(s *metrics.Summary) *table.Table {
+	t := &table.Table{
+		ID:    "modality-mi",
+		Title: "Modality importance × output order: " + scope(s),
+		Columns: []table.Column{
+			{Header: "Model"}, {Header: "MI"}, {Header: "Clips", Align: table.Right},
+			{Header: "Vision first", Align: table.Right}, {Header: "Audio first", Align: table.Right},
+			{Header: "No description", Align: table.Right},
+		},
+		Notes: []string{"MI: vision when the video-only run is right and the audio-only run wrong, audio for the reverse, else multimodal; Clips: share of clips per MI class; order columns count outputs."},
+	}
+	for _, m := range models(s) {
+		md := s.Models[m].Modality
+		if md == nil || md.MISource == "" {
+			continue
+		}
+		for i, c := range miClasses() {
+			cells := []table.Cell{table.Str(m), table.Str(c), quarterPct(md.MI[c])}
+			if i > 0 {
+				cells[0] = table.Str("")
+			}
+			for _, o := range orders() {
+				cells = append(cells, table.Count(md.MIOrder[c][o]))
+			}
+			t.Rows = append(t.Rows, table.Row{Cells: cells, Rule: i == 0})
+		}
+	}
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	return finish(s, t)
+}

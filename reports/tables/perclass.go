@@ -1,0 +1,101 @@
+package tables
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports/table"
+)
+
+// PerClass is per-class recall: classes as rows in label order, the support, one column per
+// model (percent, three decimals), and the UAR (their mean) below a rule.
+func PerClass(s *metrics.Summary) *table.Table {
+	names := models(s)
+	t := &table.Table{
+		ID:      "per-class",
+		Title:   "Per-class recall (%): " + scope(s),
+		Columns: []table.Column{{Header: "Class"}, {Header: "Support", Align: table.Right}},
+	}
+	for _, m := range names {
+		t.Columns = append(t.Columns, table.Column{Header: m, Align: table.Right})
+	}
+	for _, label := range classLabels(s, names) {
+		cells := []table.Cell{table.Str(label), supportCell(s, names, label)}
+		for _, m := range names {
+			if cs, ok := s.Models[m].PerClass[label]; ok {
+				cells = append(cells, pct(cs.Recall, 3))
+			} else {
+				cells = append(cells, table.Str(notAvailable))
+			}
+		}
+		t.Rows = append(t.Rows, table.Row{Cells: cells})
+	}
+	uar := []table.Cell{table.Str("UAR (mean)"), table.Str("")}
+	for _, m := range names {
+		uar = append(uar, pct(s.Models[m].UAR, 3))
+	}
+	t.Rows = append(t.Rows, table.Row{Cells: uar, Rule: true})
+	for i := range t.Rows {
+		emphasizeRow(&t.Rows[i], 2)
+	}
+	t.Notes = append(t.Notes, "Recall = correct / support of the true class; unknown answers count as wrong. Bold: best model for the class.")
+	return finish(s, t)
+}
+
+// classLabels is the summary's label order, then any class a model has that it lacks.
+func classLabels(s *metrics.Summary, names []string) []string {
+	out := append([]string(nil), s.Labels...)
+	seen := map[string]bool{}
+	for _, l := range out {
+		seen[l] = true
+	}
+	var extra []string
+	for _, m := range names {
+		for l := range s.Models[m].PerClass {
+			if !seen[l] {
+				seen[l] = true
+				extra = append(extra, l)
+			}
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
+}
+
+// supportCell is the class's support, or every model's when they differ ("489 / 488").
+func supportCell(s *metrics.Summary, names []string, label string) table.Cell {
+	var supports []int
+	for _, m := range names {
+		if cs, ok := s.Models[m].PerClass[label]; ok {
+			supports = append(supports, cs.Support)
+		}
+	}
+	if len(supports) == 0 {
+		return table.Str(notAvailable)
+	}
+	same := true
+	for _, n := range supports {
+		same = same && n == supports[0]
+	}
+	if same {
+		return table.Count(supports[0])
+	}
+	texts := make([]string, len(supports))
+	for i, n := range supports {
+		texts[i] = fmt.Sprint(n)
+	}
+	return table.Str(strings.Join(texts, " / "))
+}
+
+// emphasizeRow marks the highest value among a row's cells from column from on (ties all).
+func emphasizeRow(r *table.Row, from int) {
+	var cells []*table.Cell
+	for j := from; j < len(r.Cells); j++ {
+		if r.Cells[j].Value != nil {
+			cells = append(cells, &r.Cells[j])
+		}
+	}
+	markBest(cells, false)
+}

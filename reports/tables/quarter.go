@@ -1,0 +1,129 @@
+package tables
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports/reference"
+	"github.com/emoeval/emoeval/reports/table"
+)
+
+// Quarter is the quarter table of one judge, models as rows: TT, TF, FT, FF as shares of all
+// samples, TF over correct predictions, EPC, EEA, the fallback rate ("18.10%": percent, two
+// decimals, as the authors' script prints), judge errors, and TF's interval when present. With
+// opt.Reference the published TF rates follow, marked reported. Nil when no model has the judge.
+func Quarter(s *metrics.Summary, judge string, opt Options) *table.Table {
+	names := modelsWithJudge(s, judge)
+	if len(names) == 0 {
+		return nil
+	}
+	t := &table.Table{
+		ID:    "quarter-" + table.Slug(judge),
+		Title: "Prediction × explanation under judge " + judge + ": " + scope(s),
+		Columns: []table.Column{
+			{Header: "Model"}, {Header: "N", Align: table.Right},
+			{Header: "TT", Align: table.Right}, {Header: "TF", Align: table.Right},
+			{Header: "FT", Align: table.Right}, {Header: "FF", Align: table.Right},
+			{Header: "TF / correct", Align: table.Right}, {Header: "EPC", Align: table.Right},
+			{Header: "EEA", Align: table.Right}, {Header: "Fallback", Align: table.Right},
+			{Header: "Errors", Align: table.Right},
+		},
+	}
+	tfCI := anyCI(s, names, judge+".tf")
+	if tfCI {
+		t.Columns = append(t.Columns, table.Column{Header: "TF " + CILabel(s), Align: table.Right})
+	}
+	var unknown []string
+	for _, m := range names {
+		r := s.Models[m].Reliability[judge]
+		cells := []table.Cell{
+			table.Str(m), table.Count(r.N),
+			quarterPct(r.TT), quarterPct(r.TF), quarterPct(r.FT), quarterPct(r.FF),
+			quarterPct(r.TFGivenCorrect), quarterPct(r.EPC), quarterPct(r.EEA), quarterPct(r.Fallback),
+			table.Count(r.Errors),
+		}
+		if tfCI {
+			ci, ok := s.Models[m].CI[judge+".tf"]
+			cells = append(cells, ciCell(ci, ok))
+		}
+		t.Rows = append(t.Rows, table.Row{Cells: cells})
+		if r.Unknown > 0 {
+			unknown = append(unknown, fmt.Sprintf("%s %d", m, r.Unknown))
+		}
+	}
+	emphasize(t.Rows, 3, true)
+	emphasize(t.Rows, 6, true)
+	emphasize(t.Rows, 7, false)
+	emphasize(t.Rows, 8, false)
+	t.Notes = append(t.Notes,
+		"Prediction correct? × explanation correct? (the judge's emotion for the explanation equals the ground truth), as shares of all N samples; an unparsable answer counts as FF.",
+		"TF = correct prediction, inconsistent explanation; TF / correct = TF / (TT + TF); EPC = prediction equals the judge's emotion; EEA = TT + FT; Fallback = judge replies the migr protocol mapped to neutral. Bold: best computed value.")
+	if len(unknown) > 0 {
+		t.Notes = append(t.Notes, "Judge replies outside the label set (counted as inconsistent): "+strings.Join(unknown, ", ")+".")
+	}
+	if tfCI {
+		t.Notes = append(t.Notes, ciNote(s))
+	}
+	if opt.Reference {
+		addReportedTF(s, t)
+	}
+	return finish(s, t)
+}
+
+func addReportedTF(s *metrics.Summary, t *table.Table) {
+	refs := reference.InconsistencyFor(s.Dataset)
+	for i, r := range refs {
+		cells := []table.Cell{table.Str(r.Model), table.Str(notAvailable), table.Str(notAvailable), reportedCell(r.TFAll.Text, "%")}
+		cells = append(cells, fill(len(t.Columns)-4, notAvailable)...)
+		t.Rows = append(t.Rows, table.Row{Cells: cells, Reported: true, Rule: i == 0})
+		t.Notes = append(t.Notes, fmt.Sprintf("Reported %s TF (share of all samples): %s.", r.Model, r.Source))
+		if r.TFQuoted.Reported() {
+			t.Notes = append(t.Notes, fmt.Sprintf("The %s abstract quotes correct predictions with inconsistent explanations falling from %s%% to %s%% without stating the denominator; compare with both TF and TF / correct.",
+				r.Model, r.BaselineQuoted.Text, r.TFQuoted.Text))
+		}
+	}
+}
+
+// QuarterCI lists the intervals of every quarter-table metric of one judge, models as rows
+// ("quarter-ci-<judge>"). Nil when the summary has none.
+func QuarterCI(s *metrics.Summary, judge string) *table.Table {
+	names := modelsWithJudge(s, judge)
+	var keys []string
+	for _, k := range JudgeMetrics() {
+		if anyCI(s, names, judge+"."+k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	t := &table.Table{
+		ID:      "quarter-ci-" + table.Slug(judge),
+		Title:   "Quarter-table intervals (" + CILabel(s) + ", %) under judge " + judge + ": " + scope(s),
+		Columns: []table.Column{{Header: "Model"}},
+		Notes:   []string{ciNote(s)},
+	}
+	for _, k := range keys {
+		t.Columns = append(t.Columns, table.Column{Header: strings.TrimPrefix(MetricLabel(judge+"."+k), judge+" "), Align: table.Right})
+	}
+	for _, m := range names {
+		cells := []table.Cell{table.Str(m)}
+		for _, k := range keys {
+			ci, ok := s.Models[m].CI[judge+"."+k]
+			cells = append(cells, ciCell(ci, ok))
+		}
+		t.Rows = append(t.Rows, table.Row{Cells: cells})
+	}
+	return finish(s, t)
+}
+
+func modelsWithJudge(s *metrics.Summary, judge string) []string {
+	var out []string
+	for _, m := range models(s) {
+		if s.Models[m].Reliability[judge] != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}

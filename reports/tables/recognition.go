@@ -1,0 +1,88 @@
+package tables
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports/reference"
+	"github.com/emoeval/emoeval/reports/table"
+)
+
+// Recognition is the models side by side: N, WAR, UAR, macro-F1 (percent, three decimals),
+// unknown answers, intervals when the summary has them; then, with opt.Reference, the published
+// rows of REFERENCE.md §7 for the data set, marked reported.
+func Recognition(s *metrics.Summary, opt Options) *table.Table {
+	names := models(s)
+	keys := []string{"war", "uar", "macro_f1"}
+	t := &table.Table{
+		ID:    "recognition",
+		Title: "Recognition: " + scope(s),
+		Columns: []table.Column{
+			{Header: "Model"}, {Header: "N", Align: table.Right},
+			{Header: "WAR (%)", Align: table.Right}, {Header: "UAR (%)", Align: table.Right},
+			{Header: "macro-F1 (%)", Align: table.Right}, {Header: "Unknown", Align: table.Right},
+		},
+	}
+	var ciKeys []string
+	for _, k := range keys {
+		if anyCI(s, names, k) {
+			ciKeys = append(ciKeys, k)
+			t.Columns = append(t.Columns, table.Column{Header: MetricLabel(k) + " " + CILabel(s), Align: table.Right})
+		}
+	}
+	var missing []string
+	for _, m := range names {
+		ms := s.Models[m]
+		cells := []table.Cell{table.Str(m), table.Count(ms.N), pct(ms.WAR, 3), pct(ms.UAR, 3), pct(ms.MacroF1, 3), table.Count(ms.Unknown)}
+		for _, k := range ciKeys {
+			ci, ok := ms.CI[k]
+			cells = append(cells, ciCell(ci, ok))
+		}
+		t.Rows = append(t.Rows, table.Row{Cells: cells})
+		if ms.Missing > 0 {
+			missing = append(missing, fmt.Sprintf("%s %d", m, ms.Missing))
+		}
+	}
+	for col := 2; col <= 4; col++ {
+		emphasize(t.Rows, col, false)
+	}
+	t.Notes = append(t.Notes, "WAR = correct / N (accuracy); UAR = mean of per-class recall; unknown answers count as wrong and stay in N. Bold: best computed value.")
+	if len(missing) > 0 {
+		how := "not scored"
+		if s.Protocol == "robust" {
+			how = "scored as unknown"
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("Clips of the split without output (%s): %s.", how, strings.Join(missing, ", ")))
+	}
+	if len(ciKeys) > 0 {
+		t.Notes = append(t.Notes, ciNote(s))
+	}
+	if opt.Reference {
+		addReportedRecognition(s, t, len(ciKeys))
+	}
+	return finish(s, t)
+}
+
+func addReportedRecognition(s *metrics.Summary, t *table.Table, ciColumns int) {
+	refs := reference.RecognitionFor(s.Dataset)
+	if len(refs) == 0 {
+		return
+	}
+	var bySource []string
+	models := map[string][]string{}
+	for i, r := range refs {
+		cells := []table.Cell{table.Str(r.Model), table.Str(notAvailable), reportedCell(r.WAR.Text, ""), reportedCell(r.UAR.Text, "")}
+		cells = append(cells, fill(2+ciColumns, notAvailable)...)
+		t.Rows = append(t.Rows, table.Row{Cells: cells, Reported: true, Rule: i == 0})
+		src := r.Source.String()
+		if models[src] == nil {
+			bySource = append(bySource, src)
+		}
+		models[src] = append(models[src], r.Model)
+	}
+	for _, src := range bySource {
+		t.Notes = append(t.Notes, fmt.Sprintf("Reported %s: %s.", strings.Join(models[src], ", "), src))
+	}
+	t.Notes = append(t.Notes, "Published numbers are printed with their sources' digits; "+notAvailable+" not reported.")
+}
