@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
 // Unknown is the prediction for an answer that is not in the label set.
@@ -75,9 +77,9 @@ func LabelSetByName(name string) (*LabelSet, error) {
 
 // labelSetFile is the YAML form of a custom label set.
 type labelSetFile struct {
-	Name     string            `yaml:"name"`
-	Labels   []string          `yaml:"labels"`
-	Synonyms map[string]string `yaml:"synonyms"`
+	Name     string            `yaml:"name" json:"name"`
+	Labels   []string          `yaml:"labels" json:"labels"`
+	Synonyms map[string]string `yaml:"synonyms,omitempty" json:"synonyms,omitempty"`
 }
 
 // LoadLabelSet reads a custom label set from YAML:
@@ -88,43 +90,44 @@ type labelSetFile struct {
 func LoadLabelSet(path string) (*LabelSet, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read label set: %w", err)
+		return nil, inputerr.Wrap(path, err)
 	}
 	return ParseLabelSet(path, data)
 }
 
-// ParseLabelSet parses the YAML form of a custom label set; name is used in error messages.
+// ParseLabelSet parses the YAML form of a custom label set; name is used in error messages,
+// which are *inputerr.Error.
 func ParseLabelSet(name string, data []byte) (*LabelSet, error) {
 	var f labelSetFile
 	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict()); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, &inputerr.Error{File: name, Msg: "not a label set", Err: err}
 	}
 	if f.Name == "" {
-		return nil, fmt.Errorf("%s: label set has no name", name)
+		return nil, &inputerr.Error{File: name, Key: "name", Msg: "label set has no name"}
 	}
 	if f.Name == "dfew" || f.Name == "mafw" {
-		return nil, fmt.Errorf("%s: name %q is reserved for the built-in label set", name, f.Name)
+		return nil, &inputerr.Error{File: name, Key: "name", Msg: fmt.Sprintf("%q is reserved for the built-in label set", f.Name)}
 	}
 	if len(f.Labels) < 2 {
-		return nil, fmt.Errorf("%s: a label set needs at least two labels, got %d", name, len(f.Labels))
+		return nil, &inputerr.Error{File: name, Key: "labels", Msg: fmt.Sprintf("a label set needs at least two labels, got %d", len(f.Labels))}
 	}
 	ls := &LabelSet{Name: f.Name, Synonyms: map[string]string{}}
 	seen := map[string]bool{}
 	for i, l := range f.Labels {
 		c := strings.ToLower(strings.TrimSpace(l))
 		if c == "" || c == Unknown {
-			return nil, fmt.Errorf("%s: label %d: %q is not a usable label name", name, i+1, l)
+			return nil, &inputerr.Error{File: name, Key: "labels", Msg: fmt.Sprintf("label %d: %q is not a usable label name", i+1, l)}
 		}
 		if seen[c] {
-			return nil, fmt.Errorf("%s: label %d: %q appears twice", name, i+1, c)
+			return nil, &inputerr.Error{File: name, Key: "labels", Msg: fmt.Sprintf("label %d: %q appears twice", i+1, c)}
 		}
 		seen[c] = true
 		ls.Labels = append(ls.Labels, c)
 	}
-	for k, v := range f.Synonyms {
-		v = strings.ToLower(strings.TrimSpace(v))
+	for _, k := range sortedKeys(f.Synonyms) {
+		v := strings.ToLower(strings.TrimSpace(f.Synonyms[k]))
 		if !seen[v] {
-			return nil, fmt.Errorf("%s: synonym %q maps to %q, which is not a label", name, k, v)
+			return nil, &inputerr.Error{File: name, Key: "synonyms", Msg: fmt.Sprintf("%q maps to %q, which is not a label", k, v)}
 		}
 		ls.Synonyms[strings.ToLower(strings.TrimSpace(k))] = v
 	}

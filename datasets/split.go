@@ -32,6 +32,13 @@ type Split struct {
 	Dataset string
 	Labels  *LabelSet
 	Clips   []Clip
+	// Synthetic marks a split made by Synth (stored in the file's metadata), so that reports can
+	// watermark results on synthetic data; Seed is the seed it was made with.
+	Synthetic bool
+	Seed      int64
+	// ExtraColumns names the columns of the file that are not in the split schema; they are
+	// ignored when reading, and Inspect reports them (a misspelt column would vanish silently).
+	ExtraColumns []string
 }
 
 // Select returns the clips of the given folds (all folds when folds is empty) and split kind
