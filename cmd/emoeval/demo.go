@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/emoeval/emoeval/eval/runner"
+	"github.com/emoeval/emoeval/pipeline"
+)
+
+type demoOptions struct {
+	Out    string
+	Seed   int64
+	Format string
+}
+
+func newDemoCmd(f *factory, runF func(*demoOptions) error) *cobra.Command {
+	opts := &demoOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo [--out DIR]",
+		Short: "Run the whole pipeline on built-in data",
+		Long: `Run the whole pipeline on built-in data: a synthetic DFEW fold-5 split with the real class
+counts and synthetic features; an R1-Omni-style baseline (with video-only and audio-only
+variants for modality importance) and a MIGR-style model, run concurrently against the
+in-process simulated server over real HTTP; a linear ONNX model over the features, in-process;
+the lexicon judge and the simulated LLM judge; statistics; and the full report. All results are
+marked synthetic.`,
+		Example: `  emoeval demo --out demo-out`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			var progress runner.Progress
+			if f.IsTerminal {
+				progress = runner.NewBarProgress(f.ErrOut)
+			} else {
+				progress = runner.NewLogProgress(f.ErrOut, 5*time.Second)
+			}
+			start := time.Now()
+			res, err := pipeline.Demo(cmd.Context(), pipeline.DemoOptions{
+				Out: opts.Out, Seed: opts.Seed, Progress: progress,
+				Logf: func(format string, args ...any) { fmt.Fprintf(f.ErrOut, format+"\n", args...) },
+				HTTP: f.HTTPClient(), Now: f.Now, Command: commandLine(f),
+			})
+			if err != nil {
+				return err
+			}
+			if err := printTables(f.Out, res.Tables, opts.Format); err != nil {
+				return err
+			}
+			c := res.Counts
+			fmt.Fprintf(f.ErrOut, "\ndemo finished in %s: %d model calls (%d requests, %d from cache, %d retries, %d failed)\n",
+				time.Since(start).Round(100*time.Millisecond), c.Tasks, c.Requests, c.Cached, c.Retries, c.Failed)
+			fmt.Fprintf(f.ErrOut, "run directory: %s\n", res.Dir)
+			fmt.Fprintf(f.ErrOut, "report: %s\n", filepath.Join(res.Dir, pipeline.ReportDir, "report.pdf"))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&opts.Out, "out", "demo-out", "directory for the demo's data, configuration and run")
+	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "seed of the synthetic data and simulated models")
+	cmd.Flags().StringVar(&opts.Format, "format", "txt", "tables on standard output: txt, md or none")
+	return cmd
+}

@@ -1,0 +1,467 @@
+package lexicon
+
+// Weights of the rules; doc.go explains them.
+const (
+	negWindow      = 4    // words between a negator and the emotion word it negates
+	localWindow    = 2    // words between a modifier ("very", "slightly") and its emotion word
+	postNegGap     = 3    // verbs and adverbs between an emotion word and "not"/"absent" after it
+	negatedNeutral = 0.5  // a negated emotion word is this much evidence for neutral, times its strength
+	joinedLater    = 0.75 // an emotion named after another one it is joined to ("anger or fear")
+	qualified      = 0.3  // a behaviour word whose emotion a neighbouring word overrides ("nervous laugh")
+	beforeContrast = 0.6  // what precedes "but", "however"
+	afterContrast  = 1.4  // what follows them
+	concessiveW    = 0.6  // the clause "although"/"despite" opens
+	mainClauseW    = 1.4  // the main clause after a leading concessive clause, or before a trailing one
+	beforeInfer    = 0.6  // evidence named before "suggests"/"the emotion is" in the same sentence
+	minLocal       = 0.1
+	maxLocal       = 2.0
+	// A sentence with more contrast, concessive or conclusion cues than real text has ("angry
+	// but angry but …") stops reweighting what came before after maxRetro of them, and its
+	// multipliers stop at maxSentence, so time stays linear and weights finite.
+	maxRetro    = 8
+	maxSentence = 4.0
+)
+
+// unit is a word or a phrase of a sentence with its meaning, a run of words without one, or a
+// clause boundary.
+type unit struct {
+	entry  int32 // emotion entry, or -1
+	cue    int32 // cue, or -1
+	plain  int32 // > 0: this many words without meaning
+	clause bool
+}
+
+// hit is one emotion word of a sentence with its weight so far (strength not yet applied).
+type hit struct {
+	entry   int32 // -1: a negated "emotion"/"expression", evidence for neutral
+	w       float64
+	negated bool
+	chain   int32 // the first hit of the list of joined emotion words this one belongs to
+	primary int   // label
+}
+
+// units reads a sentence's tokens into units, matching the longest phrase at each word (the
+// first phrase in table order on ties).
+func (lx *lexicon) units(toks []token, out []unit) []unit {
+	for i := 0; i < len(toks); {
+		t := &toks[i]
+		switch {
+		case t.kind == tokClause:
+			out = append(out, unit{entry: -1, cue: -1, clause: true})
+			i++
+			continue
+		case t.ids[0] < 0:
+			out = appendPlain(out) // a word the lexicon does not know
+			i++
+			continue
+		}
+		if t.starts {
+			if n, p := lx.longestPhrase(toks, i); p >= 0 {
+				out = append(out, unit{entry: lx.phrases[p].entry, cue: lx.phrases[p].cue})
+				i += n
+				continue
+			}
+		}
+		u := unit{entry: -1, cue: -1}
+		for _, id := range t.ids {
+			if id < 0 {
+				break
+			}
+			if lx.patEntry[id] >= 0 || lx.patCue[id] >= 0 {
+				u.entry, u.cue = lx.patEntry[id], lx.patCue[id]
+				break
+			}
+		}
+		if u.entry < 0 && u.cue < 0 {
+			out = appendPlain(out)
+		} else {
+			out = append(out, u)
+		}
+		i++
+	}
+	return out
+}
+
+// appendPlain adds a word without meaning, extending a run of them.
+func appendPlain(out []unit) []unit {
+	if n := len(out); n > 0 && out[n-1].plain > 0 {
+		out[n-1].plain++
+		return out
+	}
+	return append(out, unit{entry: -1, cue: -1, plain: 1})
+}
+
+// longestPhrase returns the length and id of the longest phrase starting at toks[i], or -1.
+func (lx *lexicon) longestPhrase(toks []token, i int) (bestN int, best int32) {
+	best = -1
+	if i+1 >= len(toks) || toks[i+1].kind != tokWord {
+		return 0, -1
+	}
+	next, nextBits := &toks[i+1].ids, toks[i+1].bits
+	nearBits := uint64(0) // the ids of the next 1+maxGap words, computed when needed
+	for _, id := range toks[i].ids {
+		if id < 0 {
+			break
+		}
+		m := lx.candMask[id]
+		if m.second&nextBits == 0 {
+			if m.third == 0 {
+				continue
+			}
+			if nearBits == 0 {
+				for k := i + 1; k < len(toks) && k <= i+1+maxGap && toks[k].kind == tokWord; k++ {
+					nearBits |= toks[k].bits
+				}
+			}
+			if m.third&nearBits == 0 {
+				continue
+			}
+		}
+		cands := lx.cands[lx.candOff[id]:lx.candOff[id+1]]
+		for k := 0; k < len(cands) && cands[k].second == gapElem; k++ {
+			if c := cands[k]; thirdWithin(toks, i+1, c.third) {
+				bestN, best = better(lx, toks, i, c.phrase, bestN, best)
+			}
+		}
+		if m.second&nextBits == 0 {
+			continue
+		}
+		for _, sid := range next {
+			if sid < 0 {
+				break
+			}
+			for _, c := range candidatesWith(cands, sid) {
+				bestN, best = better(lx, toks, i, c.phrase, bestN, best)
+			}
+		}
+	}
+	return bestN, best
+}
+
+// better matches phrase p at toks[i] and keeps it if it is longer than the best so far.
+func better(lx *lexicon, toks []token, i int, p int32, bestN int, best int32) (int, int32) {
+	if n := matchPhrase(lx.phrases[p].elems, toks, i) - i; n > bestN || n == bestN && n > 0 && p < best {
+		return n, p
+	}
+	return bestN, best
+}
+
+// thirdWithin reports whether a word among toks[from:from+maxGap+1] matches pattern id.
+func thirdWithin(toks []token, from int, id int32) bool {
+	for k := from; k < len(toks) && k <= from+maxGap; k++ {
+		t := &toks[k]
+		if t.kind != tokWord {
+			return false
+		}
+		if t.ids[0] == id || t.ids[1] == id || t.ids[2] == id {
+			return true
+		}
+	}
+	return false
+}
+
+// matchPhrase returns the end of the longest match of elems at toks[i:], or -1.
+func matchPhrase(elems []int32, toks []token, i int) int {
+	if len(elems) == 0 {
+		return i
+	}
+	if elems[0] == gapElem {
+		best := -1
+		for skip := 0; skip <= maxGap; skip++ {
+			if skip > 0 && (i+skip-1 >= len(toks) || toks[i+skip-1].kind != tokWord) {
+				break
+			}
+			if r := matchPhrase(elems[1:], toks, i+skip); r > best {
+				best = r
+			}
+		}
+		return best
+	}
+	if i >= len(toks) || toks[i].kind != tokWord {
+		return -1
+	}
+	ids := &toks[i].ids
+	if ids[0] != elems[0] && ids[1] != elems[0] && ids[2] != elems[0] {
+		return -1
+	}
+	return matchPhrase(elems[1:], toks, i+1)
+}
+
+// sentenceState is the left-to-right state of scoring one sentence.
+type sentenceState struct {
+	lx   *lexicon
+	hits []hit
+
+	negTTL          int // > 0: a negator is waiting for its emotion word
+	local           float64
+	localTTL        int
+	hedge, phase    float64 // clause multipliers
+	other           float64
+	concessive      float64
+	concOpen        bool
+	concInitial     bool
+	main, contrast  float64 // sentence multipliers
+	words           int
+	retros          int // reweightings of earlier hits so far
+	tier            uint8
+	contrastAtStart bool
+
+	// What lies between the last hit and the current unit.
+	last       int
+	gapUnits   int
+	gapClean   bool // only determiners, connectors, modifiers
+	gapJoin    bool // a connector or a comma
+	gapPrep    bool // with/in/of/from
+	gapAux     int
+	gapAuxOnly bool // only verbs and modifiers, no boundary
+}
+
+// score scores a sentence's units into scores (one per label) and returns the sentence's
+// conclusion tier, whether it opens with a contrast ("However, …") and whether it has any
+// emotion word.
+func (lx *lexicon) score(units []unit, sc *scratch, scores []float64) (tier uint8, contrastAtStart, hits bool) {
+	st := sentenceState{lx: lx, hits: sc.hits[:0], local: 1, hedge: 1, phase: 1, other: 1, concessive: 1,
+		main: 1, contrast: 1, last: -1}
+	for k := range units {
+		st.step(units, k)
+	}
+	for _, h := range st.hits {
+		if h.entry < 0 {
+			if lx.neutral >= 0 {
+				scores[lx.neutral] += h.w
+			}
+			continue
+		}
+		e := &lx.entries[h.entry]
+		if h.negated {
+			if e.neutral == 0 && lx.neutral >= 0 {
+				scores[lx.neutral] += negatedNeutral * h.w * e.strength
+			}
+			continue
+		}
+		for _, lw := range e.weights {
+			scores[lw.label] += h.w * lw.w
+		}
+	}
+	sc.hits = st.hits
+	return st.tier, st.contrastAtStart, len(st.hits) > 0
+}
+
+func (st *sentenceState) step(units []unit, k int) {
+	u := units[k]
+	if u.plain > 0 {
+		st.plainWords(int(u.plain))
+		return
+	}
+	if u.clause {
+		st.negTTL, st.local, st.localTTL = 0, 1, 0
+		st.hedge, st.phase, st.other = 1, 1, 1
+		if st.concOpen {
+			st.concOpen, st.concessive = false, 1
+			if st.concInitial {
+				st.main = min(st.main*mainClauseW, maxSentence)
+			}
+		}
+		st.gapUnits++
+		st.gapJoin, st.gapAuxOnly = true, false
+		return
+	}
+	st.words++
+	if u.entry >= 0 {
+		st.addHit(u.entry)
+		return
+	}
+	var c cue
+	if u.cue >= 0 {
+		c = st.lx.cues[u.cue]
+	}
+	f := c.flags
+	if f&fGeneric != 0 && st.negTTL > 0 {
+		st.addHit(-1) // "no emotion", "without any expression"
+		return
+	}
+	if f&(fPostNeg|fPostNegAux) != 0 && st.postNegate(f) {
+		st.noteGap(f)
+		return
+	}
+	if f&fNeg != 0 {
+		st.negTTL = negWindow + 1
+	} else if st.negTTL > 0 {
+		st.negTTL--
+	}
+	if f&(fBlocker|fAnd|fBreaker) != 0 {
+		st.negTTL = 0
+	}
+	if f&fLocal != 0 {
+		st.local = min(max(st.local*c.mult, minLocal), maxLocal)
+		st.localTTL = localWindow + 1
+	} else if st.localTTL > 0 {
+		st.localTTL--
+		if st.localTTL == 0 {
+			st.local = 1
+		}
+	}
+	if f&fBreaker != 0 {
+		st.local, st.localTTL = 1, 0
+	}
+	if f&fHedge != 0 {
+		st.hedge = min(st.hedge, c.mult)
+	}
+	if f&fOther != 0 {
+		st.other = c.mult
+	}
+	if f&(fEarly|fLate) != 0 {
+		st.phase = c.mult
+	}
+	switch {
+	case f&fContrast != 0 || f&fRather != 0 && (st.words == 1 || k+1 < len(units) && units[k+1].clause):
+		st.contrastAt()
+	case f&fRather != 0:
+		st.local, st.localTTL = 0.8, localWindow+1
+	case f&fConcessive != 0 || f&fWhile != 0 && st.words == 1:
+		st.concessiveAt()
+	case f&fWhile != 0:
+		st.negTTL, st.local, st.localTTL = 0, 1, 0
+	}
+	if f&fConclusion != 0 {
+		st.tier = max(st.tier, c.tier)
+		st.reweight(beforeInfer)
+		st.local, st.localTTL = 1, 0
+	}
+	st.noteGap(f)
+}
+
+// plainWords is step for n words without meaning: they only move the windows on.
+func (st *sentenceState) plainWords(n int) {
+	st.words += n
+	st.negTTL = max(st.negTTL-n, 0)
+	if st.localTTL > 0 {
+		if st.localTTL = max(st.localTTL-n, 0); st.localTTL == 0 {
+			st.local = 1
+		}
+	}
+	st.gapUnits += n
+	st.gapClean, st.gapAuxOnly = false, false
+}
+
+func (st *sentenceState) contrastAt() {
+	st.reweight(beforeContrast)
+	st.contrast = min(st.contrast*afterContrast, maxSentence)
+	st.contrastAtStart = st.contrastAtStart || st.words == 1
+	st.negTTL, st.local, st.localTTL = 0, 1, 0
+	st.hedge, st.phase, st.other = 1, 1, 1
+	st.gapClean = false
+}
+
+func (st *sentenceState) concessiveAt() {
+	if len(st.hits) > 0 {
+		st.reweight(mainClauseW)
+		st.concInitial = false
+	} else {
+		st.concInitial = true
+	}
+	st.concOpen, st.concessive = true, concessiveW
+	st.negTTL, st.local, st.localTTL = 0, 1, 0
+	st.gapClean = false
+}
+
+// reweight multiplies the weight of every emotion word so far in the sentence by f.
+func (st *sentenceState) reweight(f float64) {
+	if len(st.hits) == 0 {
+		return
+	}
+	if st.retros++; st.retros > maxRetro {
+		return
+	}
+	for i := range st.hits {
+		st.hits[i].w *= f
+	}
+}
+
+// postNegate negates the last emotion word when only verbs and adverbs stand between it and
+// a negator after it: "anger is not present", "his smile disappears".
+func (st *sentenceState) postNegate(f cueFlags) bool {
+	if st.last < 0 || !st.gapAuxOnly || st.gapUnits > postNegGap {
+		return false
+	}
+	if f&fPostNeg == 0 && st.gapAux == 0 {
+		return false
+	}
+	st.hits[st.last].negated = true
+	return true
+}
+
+func (st *sentenceState) noteGap(f cueFlags) {
+	st.gapUnits++
+	if f&(fGap|fConnector|fPrep|fLocal|fHedge|fAnd) == 0 {
+		st.gapClean = false
+	}
+	if f&fConnector != 0 {
+		st.gapJoin = true
+	}
+	if f&fPrep != 0 {
+		st.gapPrep = true
+	}
+	if f&fAux != 0 {
+		st.gapAux++
+	}
+	if f&(fAux|fLocal|fHedge) == 0 {
+		st.gapAuxOnly = false
+	}
+}
+
+// addHit records an emotion word (entry -1: neutral evidence from a negated generic word).
+func (st *sentenceState) addHit(entryID int32) {
+	lx := st.lx
+	var e *entry
+	primary := lx.neutral
+	if entryID >= 0 {
+		e = &lx.entries[entryID]
+		primary = e.primary
+	}
+	negated := false
+	if st.negTTL > 0 {
+		negated = entryID >= 0
+		st.negTTL = 0
+	}
+	w := 1.0
+	if st.localTTL > 0 {
+		w *= st.local
+	}
+	st.local, st.localTTL = 1, 0
+	w *= st.hedge * st.phase * st.other * st.concessive * st.main * st.contrast
+	chain := int32(len(st.hits))
+	if st.last >= 0 && st.gapClean && st.gapUnits > 0 {
+		prev := &st.hits[st.last]
+		var pe *entry
+		if prev.entry >= 0 {
+			pe = &lx.entries[prev.entry]
+		}
+		switch {
+		case st.gapPrep && pe != nil && pe.qualifiable && e != nil && e.primary != pe.primary &&
+			e.weightOn(pe.primary) < 0.2:
+			prev.w *= qualified // "shouting with excitement"
+		case st.gapJoin:
+			chain = prev.chain
+			head := &st.hits[chain]
+			if head.negated && entryID >= 0 {
+				negated = true
+			}
+			if !negated && head.primary != primary {
+				w *= joinedLater
+			}
+		}
+	}
+	if st.last >= 0 && st.gapUnits == 0 && e != nil && e.qualifiable {
+		if prev := &st.hits[st.last]; prev.entry >= 0 {
+			pe := &lx.entries[prev.entry]
+			if pe.primary != e.primary && pe.weightOn(e.primary) < 0.2 {
+				w *= qualified // "nervous laugh"
+			}
+		}
+	}
+	st.hits = append(st.hits, hit{entry: entryID, w: w, negated: negated, chain: chain, primary: primary})
+	st.last = len(st.hits) - 1
+	st.gapUnits, st.gapAux = 0, 0
+	st.gapClean, st.gapJoin, st.gapPrep, st.gapAuxOnly = true, false, false, true
+}

@@ -1,0 +1,219 @@
+package lexicon
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Sentence and explanation weights; doc.go explains them.
+const (
+	// minEvidence is the least score that names an emotion; below it a sentence names none and an
+	// explanation is neutral.
+	minEvidence = 0.25
+	// lastConclusion multiplies the last concluding sentence that names an emotion, or, when no
+	// sentence concludes, the last sentence that names one.
+	lastConclusion = 1.5
+	// beforeContrastSentence multiplies a sentence followed by one that opens with "However".
+	beforeContrastSentence = 0.7
+)
+
+// tierWeight is the weight of a sentence by its strongest concluding cue: none, an inference
+// verb ("suggests", "the emotion …"), or a conclusion ("Therefore", "we can infer", "the emotion is").
+var tierWeight = [4]float64{1, 1, 2, 3}
+
+// Result is the lexicon's reading of one explanation.
+type Result struct {
+	// Emotion is a label of the judge's label set: the label with the highest score, or the
+	// neutral label when no label reaches the minimum evidence (datasets.Unknown for a custom set
+	// without a neutral label).
+	Emotion string
+	// Scores holds each label's weighted evidence over the whole explanation (labels with none
+	// left out).
+	Scores    map[string]float64
+	Sentences []SentenceResult
+}
+
+// SentenceResult is the reading of one sentence.
+type SentenceResult struct {
+	Text string
+	// Emotion is the label the sentence supports on its own, or "" when it names no emotion.
+	Emotion string
+	// Scores holds the sentence's evidence per label before sentence weighting.
+	Scores map[string]float64
+	// Weight is the sentence's weight in the explanation: more for a concluding sentence, 0 for
+	// one without emotion words.
+	Weight float64
+}
+
+// scratch holds one classification's buffers, reused through the Judge's pool.
+type scratch struct {
+	word    []byte
+	toks    []token
+	sents   []sentence
+	units   []unit
+	hits    []hit
+	scores  []float64 // len(sents) × labels
+	weights []float64 // per sentence
+	tiers   []uint8   // per sentence: its conclusion tier
+	total   []float64 // per label
+	order   []int
+	trace   []byte
+}
+
+// classify reads text into sc.sents, sc.scores, sc.weights and sc.total and returns the label
+// index of the explanation's emotion (-1: none reached minEvidence).
+func (lx *lexicon) classify(text string, sc *scratch) int {
+	lx.scan(text, sc)
+	n := len(lx.labels)
+	sc.scores = resize(sc.scores, len(sc.sents)*n)
+	sc.weights = resize(sc.weights, len(sc.sents))
+	sc.tiers = sc.tiers[:0]
+	sc.total = resize(sc.total, n)
+	lastInfer, lastAny := -1, -1
+	for i, s := range sc.sents {
+		scores := sc.scores[i*n : (i+1)*n]
+		sc.units = lx.units(sc.toks[s.tok0:s.tok1], sc.units[:0])
+		tier, contrastAtStart, hits := lx.score(sc.units, sc, scores)
+		sc.tiers = append(sc.tiers, tier)
+		sc.weights[i] = tierWeight[tier]
+		if contrastAtStart && i > 0 {
+			sc.weights[i-1] *= beforeContrastSentence
+		}
+		if !hits {
+			sc.weights[i] = 0
+			continue
+		}
+		if pick(scores, lx.neutral) >= 0 {
+			lastAny = i
+			if tier >= 2 {
+				lastInfer = i
+			}
+		}
+	}
+	switch {
+	case lastInfer >= 0:
+		sc.weights[lastInfer] *= lastConclusion
+	case lastAny >= 0:
+		sc.weights[lastAny] *= lastConclusion
+	}
+	for i := range sc.sents {
+		w := sc.weights[i]
+		if w == 0 {
+			continue
+		}
+		for l, v := range sc.scores[i*n : (i+1)*n] {
+			sc.total[l] += w * v
+		}
+	}
+	return pick(sc.total, lx.neutral)
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// pick returns the label with the highest score of at least minEvidence, or -1. Ties go to the
+// emotion before neutral, then to the earlier label in the label set's order.
+func pick(scores []float64, neutralLabel int) int {
+	best := -1
+	for l, v := range scores {
+		if v < minEvidence {
+			continue
+		}
+		if best < 0 || v > scores[best] || v == scores[best] && best == neutralLabel {
+			best = l
+		}
+	}
+	return best
+}
+
+// emotionOf turns pick's result into a label, defaulting to neutral.
+func (lx *lexicon) emotionOf(best int) string {
+	switch {
+	case best >= 0:
+		return lx.labels[best]
+	case lx.neutral >= 0:
+		return lx.labels[lx.neutral]
+	}
+	return unknownLabel
+}
+
+// trace writes the explanation's leading scores, "anger=3.5 fear=1", into sc.trace.
+func (lx *lexicon) trace(sc *scratch) []byte {
+	const maxShown = 4
+	sc.order = sc.order[:0]
+	for l, v := range sc.total {
+		if v > 0 {
+			sc.order = append(sc.order, l)
+		}
+	}
+	// Insertion sort: few labels, stable, no allocation.
+	o := sc.order
+	for i := 1; i < len(o); i++ {
+		for j := i; j > 0 && sc.total[o[j]] > sc.total[o[j-1]]; j-- {
+			o[j], o[j-1] = o[j-1], o[j]
+		}
+	}
+	b := sc.trace[:0]
+	if len(o) == 0 {
+		b = append(b, "no emotional evidence"...)
+	}
+	for i, l := range o {
+		if i == maxShown {
+			break
+		}
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, lx.labels[l]...)
+		b = append(b, '=')
+		b = strconv.AppendFloat(b, round2(sc.total[l]), 'f', -1, 64)
+	}
+	sc.trace = b
+	return b
+}
+
+func round2(v float64) float64 {
+	r := float64(int64(v*100+0.5)) / 100
+	if r == 0 && v > 0 {
+		return 0.01
+	}
+	return r
+}
+
+// result builds the exported Result from a classification in sc.
+func (lx *lexicon) result(text string, best int, sc *scratch) Result {
+	n := len(lx.labels)
+	r := Result{Emotion: lx.emotionOf(best), Scores: scoreMap(lx.labels, sc.total)}
+	if len(sc.sents) > 0 {
+		r.Sentences = make([]SentenceResult, len(sc.sents))
+	}
+	for i, s := range sc.sents {
+		scores := sc.scores[i*n : (i+1)*n]
+		sr := SentenceResult{Text: strings.ToValidUTF8(text[s.b0:s.b1], "\uFFFD"),
+			Scores: scoreMap(lx.labels, scores), Weight: sc.weights[i]}
+		if b := pick(scores, lx.neutral); b >= 0 {
+			sr.Emotion = lx.labels[b]
+		}
+		r.Sentences[i] = sr
+	}
+	return r
+}
+
+func scoreMap(labels []string, scores []float64) map[string]float64 {
+	var m map[string]float64
+	for l, v := range scores {
+		if v > 0 {
+			if m == nil {
+				m = make(map[string]float64, 4)
+			}
+			m[labels[l]] = v
+		}
+	}
+	return m
+}

@@ -1,0 +1,56 @@
+package pipeline
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/emoeval/emoeval/eval/chat"
+	"github.com/emoeval/emoeval/eval/config"
+)
+
+// Env looks up environment variables (injected, so commands are testable).
+type Env = config.Env
+
+// clientSpec is what a chat client stack needs.
+type clientSpec struct {
+	Endpoint   string
+	APIKeyEnv  string
+	Timeout    time.Duration
+	MaxRetries int
+	RPS        float64
+	// Namespace separates cache entries of different kinds of caller (model backend, judge).
+	Namespace string
+}
+
+// newClient builds the layered client: stats (outermost, to see cache hits and retries), cache,
+// retry, rate limit (inside retry, so that every attempt is paced), HTTP. The API key is read
+// from the environment here and goes only into the HTTP layer.
+func newClient(spec clientSpec, env Env, hc *http.Client, store chat.Store, stats *chat.Stats) (chat.Client, error) {
+	key := ""
+	if spec.APIKeyEnv != "" {
+		v, ok := env(spec.APIKeyEnv)
+		if !ok || v == "" {
+			return nil, fmt.Errorf("environment variable %s is not set", spec.APIKeyEnv)
+		}
+		key = v
+	}
+	h, err := chat.NewHTTP(chat.HTTPConfig{Endpoint: spec.Endpoint, APIKey: key, HTTPClient: hc, Timeout: spec.Timeout})
+	if err != nil {
+		return nil, err
+	}
+	var c chat.Client = h
+	if spec.RPS > 0 {
+		c = chat.WithRateLimit(c, spec.RPS, max(1, int(spec.RPS)))
+	}
+	policy := chat.DefaultRetryPolicy()
+	policy.MaxRetries = spec.MaxRetries
+	c = chat.WithRetry(c, policy)
+	if store != nil {
+		c = chat.WithCache(c, store, spec.Namespace)
+	}
+	if stats != nil {
+		c = chat.WithStats(c, stats)
+	}
+	return c, nil
+}

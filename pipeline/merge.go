@@ -1,0 +1,372 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/config"
+	"github.com/emoeval/emoeval/eval/predictions"
+	"github.com/emoeval/emoeval/eval/runner"
+	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/version"
+	"github.com/emoeval/emoeval/judges"
+	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports/tables"
+)
+
+// MergeOptions configure `emoeval merge`.
+type MergeOptions struct {
+	Shards  []string
+	Out     string
+	Force   bool
+	Command string
+	Now     func() time.Time
+}
+
+// Merge joins the run directories of a sharded run into one, after checking that they share
+// one configuration and that every clip is there exactly once, and scores the whole. The
+// merged summary equals that of the same run on one machine.
+func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if len(o.Shards) == 0 {
+		return nil, inputerr.New("", "give the shard run directories to merge")
+	}
+	mans := make([]*Manifest, len(o.Shards))
+	for i, d := range o.Shards {
+		m, err := ReadManifest(d)
+		if err != nil {
+			return nil, err
+		}
+		mans[i] = m
+	}
+	if err := checkShards(o.Shards, mans); err != nil {
+		return nil, err
+	}
+	var cfg config.Config
+	if err := json.Unmarshal(mans[0].Config, &cfg); err != nil {
+		return nil, inputerr.New(filepath.Join(o.Shards[0], ManifestFile), "cannot read its configuration: %v", err)
+	}
+	split, clips, _, err := loadSelection(cfg.Dataset.Split, cfg.Dataset.Labels, cfg.Dataset.Folds, cfg.Dataset.SplitKind)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSplitUnchanged(mans[0], cfg.Dataset.Split); err != nil {
+		return nil, err
+	}
+	if err := CheckRunDir(o.Out, mans[0].ConfigSHA256, o.Force); err != nil {
+		return nil, err
+	}
+
+	var (
+		preds   []predictions.Prediction
+		judged  []judges.Judgment
+		miParts []*metrics.MITable
+	)
+	for _, d := range o.Shards {
+		p, err := predictions.ReadPredictions(filepath.Join(d, PredictionsFile))
+		if err != nil {
+			return nil, err
+		}
+		preds = append(preds, p...)
+		js, err := judges.ReadJudgments(filepath.Join(d, JudgmentsFile))
+		if err != nil {
+			return nil, err
+		}
+		judged = append(judged, js...)
+		if mp := filepath.Join(d, ModalityFile); fileExists(mp) {
+			t, err := metrics.ReadMIParquet(mp)
+			if err != nil {
+				return nil, err
+			}
+			miParts = append(miParts, t)
+		}
+	}
+	if err := checkCoverage(&cfg, clips, preds, o.Shards); err != nil {
+		return nil, err
+	}
+	sortRows(preds, judged)
+
+	b, err := metrics.NewBuilder(metricsOptions(&cfg, split), clips)
+	if err != nil {
+		return nil, err
+	}
+	// Models and judges are added in the order a single run adds them, so that the summary
+	// lists them the same way.
+	for _, mc := range cfg.Models {
+		variants := mc.Variants
+		if mc.Backend == "replay" {
+			variants = []string{predictions.VariantAV}
+		}
+		for _, v := range variants {
+			name := variantName(mc.Name, v)
+			if err := b.AddModel(name, mc.Backend, v); err != nil {
+				return nil, err
+			}
+			for _, p := range preds {
+				if p.Model == name {
+					if err := b.AddSample(name, sampleOf(p)); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	judgeOrder := judgeNames(cfg.Judges)
+	for _, mc := range cfg.Models {
+		for _, jn := range judgeOrder {
+			for _, j := range judged {
+				if j.Model == mc.Name && j.Judge == jn {
+					if err := b.AddJudgment(j.Model, j.Judge, j.ClipID, outcomeOf(j)); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	var mi *metrics.MITable
+	if cfg.Modality != nil {
+		if cfg.Modality.From == "variants" {
+			mi, err = b.MIFromVariants(variantName(cfg.Modality.Model, predictions.VariantVideo), variantName(cfg.Modality.Model, predictions.VariantAudio))
+			if err != nil {
+				return nil, err
+			}
+		} else {
+			mi = mergeMI(miParts)
+		}
+		b.SetMI(mi)
+	}
+	summary, err := b.Summary()
+	if err != nil {
+		return nil, err
+	}
+	for _, mc := range cfg.Models {
+		if ms := summary.Models[mc.Name]; ms != nil {
+			ms.Backend = mc.Backend
+		}
+	}
+	res := &RunResult{Dir: o.Out, Summary: summary}
+	for _, p := range preds {
+		if p.Error != "" {
+			res.Failed++
+		}
+	}
+	if res.Tables, err = tables.Build(summary, tables.Options{Reference: cfg.Report.ReferenceRows()}); err != nil {
+		return nil, err
+	}
+
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, err
+	}
+	stage, err := os.MkdirTemp(o.Out, ".staging-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(stage)
+	if err := writeRows(filepath.Join(stage, PredictionsFile), preds); err != nil {
+		return nil, err
+	}
+	if err := writeRows(filepath.Join(stage, JudgmentsFile), judged); err != nil {
+		return nil, err
+	}
+	files := []string{PredictionsFile, JudgmentsFile, SummaryFile, ManifestFile}
+	if mi != nil {
+		if err := metrics.WriteMIParquet(filepath.Join(stage, ModalityFile), mi); err != nil {
+			return nil, err
+		}
+		files = append(files, ModalityFile)
+	}
+	if err := WriteJSON(filepath.Join(stage, SummaryFile), summary); err != nil {
+		return nil, err
+	}
+	man := *mans[0]
+	man.Kind, man.Shard, man.Command, man.ToolVersion = "merge", "", o.Command, version.String()
+	man.Counts = &RunCounts{}
+	man.Started, man.Finished = mans[0].Started, o.Now().UTC()
+	for _, m := range mans {
+		if m.Started.Before(man.Started) {
+			man.Started = m.Started
+		}
+		if m.Counts != nil {
+			man.Counts.Tasks += m.Counts.Tasks
+			man.Counts.Requests += m.Counts.Requests
+			man.Counts.Cached += m.Counts.Cached
+			man.Counts.Retries += m.Counts.Retries
+			man.Counts.Failed += m.Counts.Failed
+		}
+	}
+	for i, d := range o.Shards {
+		in, err := Input("shard:"+mans[i].Shard, filepath.Join(d, PredictionsFile))
+		if err != nil {
+			return nil, err
+		}
+		man.Inputs = append(man.Inputs, in)
+	}
+	if err := WriteJSON(filepath.Join(stage, ManifestFile), &man); err != nil {
+		return nil, err
+	}
+	if err := moveStaged(stage, o.Out, files...); err != nil {
+		return nil, err
+	}
+	res.Counts = *man.Counts
+	if res.Report, err = RenderReport(ctx, o.Out, ReportOptions{Formats: cfg.Report.Formats, Reference: cfg.Report.ReferenceRows(), Examples: cfg.Report.Examples}); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// checkShards requires one configuration and every shard index of one count exactly once.
+func checkShards(dirs []string, mans []*Manifest) error {
+	var count int
+	seen := map[int]string{}
+	for i, m := range mans {
+		if m.Kind != "run" {
+			return inputerr.New(dirs[i], "is a %s directory, not a shard of a run", m.Kind)
+		}
+		if m.ConfigSHA256 != mans[0].ConfigSHA256 {
+			return inputerr.New(dirs[i], "was run with another configuration than %s (sha256 %.12s… vs %.12s…)", dirs[0], m.ConfigSHA256, mans[0].ConfigSHA256)
+		}
+		if m.Shard == "" {
+			return inputerr.New(dirs[i], "is not a shard (it was run without --shard)")
+		}
+		s, err := runner.ParseShard(m.Shard)
+		if err != nil {
+			return inputerr.New(dirs[i], "manifest: %v", err)
+		}
+		if count == 0 {
+			count = s.Count
+		}
+		if s.Count != count {
+			return inputerr.New(dirs[i], "is shard %s, but %s is one of %d shards", m.Shard, dirs[0], count)
+		}
+		if prev, dup := seen[s.Index]; dup {
+			return inputerr.New(dirs[i], "is shard %s, as %s is", m.Shard, prev)
+		}
+		seen[s.Index] = dirs[i]
+	}
+	var missing []string
+	for i := 0; i < count; i++ {
+		if _, ok := seen[i]; !ok {
+			missing = append(missing, fmt.Sprintf("%d/%d", i, count))
+		}
+	}
+	if len(missing) > 0 {
+		return inputerr.New("", "shards missing: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// checkSplitUnchanged makes sure the split file still is the one the shards ran on.
+func checkSplitUnchanged(m *Manifest, path string) error {
+	for _, in := range m.Inputs {
+		if in.Role != "split" {
+			continue
+		}
+		sum, _, err := FileSHA256(path)
+		if err != nil {
+			return inputerr.Wrap(path, err)
+		}
+		if sum != in.SHA256 {
+			return inputerr.New(path, "the split file changed since the shards ran (sha256 %.12s…, was %.12s…)", sum, in.SHA256)
+		}
+	}
+	return nil
+}
+
+// checkCoverage requires exactly one prediction per model, variant and clip.
+func checkCoverage(cfg *config.Config, clips []datasets.Clip, preds []predictions.Prediction, dirs []string) error {
+	count := map[string]int{}
+	for _, p := range preds {
+		count[p.Model+"\x00"+datasets.NormalizeID(p.ClipID)]++
+	}
+	var problems []string
+	for _, mc := range cfg.Models {
+		variants := mc.Variants
+		if mc.Backend == "replay" {
+			variants = []string{predictions.VariantAV}
+		}
+		for _, v := range variants {
+			name := variantName(mc.Name, v)
+			missing, twice := 0, 0
+			for _, c := range clips {
+				switch n := count[name+"\x00"+datasets.NormalizeID(c.ClipID)]; {
+				case n == 0:
+					missing++
+				case n > 1:
+					twice++
+				}
+			}
+			if mc.Backend == "replay" && missing > 0 && twice == 0 {
+				continue // a replayed file need not cover every clip
+			}
+			if missing > 0 || twice > 0 {
+				problems = append(problems, fmt.Sprintf("%s: %d clips missing, %d clips in more than one shard", name, missing, twice))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return inputerr.New(strings.Join(dirs, ", "), "the shards do not cover the split exactly once: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func sortRows(preds []predictions.Prediction, judged []judges.Judgment) {
+	slices.SortStableFunc(preds, func(a, b predictions.Prediction) int {
+		return strings.Compare(a.Model+"\x00"+a.ClipID, b.Model+"\x00"+b.ClipID)
+	})
+	slices.SortStableFunc(judged, func(a, b judges.Judgment) int {
+		return strings.Compare(a.Judge+"\x00"+a.Model+"\x00"+a.ClipID, b.Judge+"\x00"+b.Model+"\x00"+b.ClipID)
+	})
+}
+
+func judgeNames(js []config.Judge) []string {
+	var out []string
+	for _, j := range js {
+		out = append(out, j.Name)
+	}
+	return out
+}
+
+func mergeMI(parts []*metrics.MITable) *metrics.MITable {
+	if len(parts) == 0 {
+		return nil
+	}
+	out := metrics.NewMITable(parts[0].Source)
+	for _, p := range parts {
+		for _, id := range p.Clips() {
+			if sc, ok := p.Score(id); ok {
+				out.SetScore(id, sc, 0) // the class is set from the shard's table just below
+			}
+			if c, ok := p.Get(id); ok {
+				out.Set(id, c)
+			}
+		}
+	}
+	return out
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// writeRows writes rows to a Parquet file.
+func writeRows[T any](path string, rows []T) error {
+	w, err := predictions.NewTableWriter[T](path)
+	if err != nil {
+		return err
+	}
+	if err := w.Write(rows...); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Close()
+}

@@ -1,0 +1,180 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/emoeval/emoeval/internal/atomicfile"
+	"github.com/emoeval/emoeval/internal/inputerr"
+)
+
+// Files of a run directory (DESIGN.md "The pipeline").
+const (
+	ManifestFile    = "manifest.json"
+	PredictionsFile = "predictions.parquet"
+	JudgmentsFile   = "judgments.parquet"
+	ModalityFile    = "modality.parquet"
+	SummaryFile     = "summary.json"
+	CacheFile       = "cache.sqlite"
+	ReportDir       = "report"
+)
+
+// ManifestSchema names the manifest layout.
+const ManifestSchema = "emoeval.manifest/v1"
+
+// Manifest records how a run was made, so that it can be reproduced, resumed, merged and
+// reported on. It never holds a secret: configurations name environment variables, not keys.
+type Manifest struct {
+	Schema       string          `json:"schema"`
+	Name         string          `json:"name"`
+	Kind         string          `json:"kind"` // run | score | merge
+	ToolVersion  string          `json:"tool_version"`
+	Command      string          `json:"command"`
+	Config       json.RawMessage `json:"config"`
+	ConfigSHA256 string          `json:"config_sha256"`
+	Inputs       []InputFile     `json:"inputs"`
+	Seeds        map[string]any  `json:"seeds"`
+	Shard        string          `json:"shard,omitempty"`
+	Dataset      string          `json:"dataset"`
+	Protocol     string          `json:"protocol"`
+	Synthetic    bool            `json:"synthetic"`
+	Models       []ModelInfo     `json:"models"`
+	Judges       []JudgeInfo     `json:"judges"`
+	Started      time.Time       `json:"started"`
+	Finished     time.Time       `json:"finished"`
+	Counts       *RunCounts      `json:"counts,omitempty"`
+}
+
+// InputFile is an input of a run and its checksum.
+type InputFile struct {
+	Role   string `json:"role"` // split, model:<name>, judgments:<judge>/<model>, mi, config, labels
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+}
+
+// ModelInfo describes a model of a run for the manifest and the report's cover.
+type ModelInfo struct {
+	Name     string   `json:"name"`
+	Backend  string   `json:"backend"`
+	Endpoint string   `json:"endpoint,omitempty"`
+	Model    string   `json:"model,omitempty"`
+	Path     string   `json:"path,omitempty"`
+	Variants []string `json:"variants,omitempty"`
+}
+
+// JudgeInfo describes a judge of a run.
+type JudgeInfo struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Model string `json:"model,omitempty"`
+	Input string `json:"input"`
+}
+
+// RunCounts are the request statistics of a run.
+type RunCounts struct {
+	Tasks    int `json:"tasks"`
+	Requests int `json:"requests"`
+	Cached   int `json:"cached"`
+	Retries  int `json:"retries"`
+	Failed   int `json:"failed"`
+}
+
+// FileSHA256 returns the hex sha256 and size of a file.
+func FileSHA256(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// Input describes an input file with its checksum.
+func Input(role, path string) (InputFile, error) {
+	sum, n, err := FileSHA256(path)
+	if err != nil {
+		return InputFile{}, inputerr.Wrap(path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	return InputFile{Role: role, Path: abs, SHA256: sum, Bytes: n}, nil
+}
+
+// ReadManifest reads a run directory's manifest.
+func ReadManifest(dir string) (*Manifest, error) {
+	p := filepath.Join(dir, ManifestFile)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, inputerr.New(dir, "not a run directory: no %s", ManifestFile)
+		}
+		return nil, inputerr.Wrap(p, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, inputerr.New(p, "not a valid manifest: %v", err)
+	}
+	if m.Schema != ManifestSchema {
+		return nil, inputerr.New(p, "manifest schema %q, want %q", m.Schema, ManifestSchema)
+	}
+	return &m, nil
+}
+
+// WriteJSON writes v as indented JSON, atomically.
+func WriteJSON(path string, v any) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	})
+}
+
+// CheckRunDir refuses to reuse a run directory made with another configuration unless force is
+// set. A missing or empty directory is fine; so is one with the same configuration hash (a resume).
+func CheckRunDir(dir, configSHA256 string, force bool) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return inputerr.Wrap(dir, err)
+	}
+	m, err := ReadManifest(dir)
+	if err != nil {
+		if force {
+			return nil
+		}
+		return inputerr.New(dir, "the directory is not empty and holds no emoeval manifest; choose another --out or use --force")
+	}
+	if m.ConfigSHA256 != configSHA256 && !force {
+		return inputerr.New(dir, "this run directory was made with another configuration (sha256 %.12s…, now %.12s…); use another --out, or --force to overwrite its results (its response cache is kept)", m.ConfigSHA256, configSHA256)
+	}
+	return nil
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
