@@ -50,6 +50,9 @@ type ModelSummary struct {
 	Missing int `json:"missing"`
 	// Duplicates counts extra outputs for a clip already seen.
 	Duplicates int `json:"duplicates"`
+	// Extra counts outputs for clips outside the selected split (migr: scored as wrong, as the
+	// authors' script does; robust: not scored).
+	Extra int `json:"extra"`
 	// Errors counts samples whose model call failed; Retries the retried requests.
 	Errors  int `json:"errors"`
 	Retries int `json:"retries"`

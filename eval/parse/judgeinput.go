@@ -29,7 +29,7 @@ func (p *Parser) JudgeText(raw string, o Output, mode string) string {
 		return raw
 	case InputThinkDesc:
 		if p.Protocol == ProtocolMigr {
-			seg, _ := field(migrRecord(raw), "|", 1)
+			seg := before(migrJoin(raw), "|")
 			return migrDesc(seg, "vis_desc") + " " + migrDesc(seg, "aud_desc") + " " + o.Reason
 		}
 		var parts []string

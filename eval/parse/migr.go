@@ -7,13 +7,17 @@ import (
 )
 
 // The authors' scripts work on one "record" per sample: "<id>|<output>" with the output's lines
-// stripped and joined by single spaces (their rearrange_one_line). migrRecord builds that record
-// for any raw output, so that outputs read from JSONL or Parquet score as they would have had
-// they been written to an id-pipe file. The id is a placeholder: no rule looks inside it.
-func migrRecord(raw string) string {
+// stripped and joined by single spaces (their rearrange_one_line). migrJoin returns that record's
+// text after "<id>|" for any raw output, so that outputs read from JSONL or Parquet score as they
+// would have had they been written to an id-pipe file. The rules below never look inside the id,
+// and "<id>|" can neither create nor hide a tag, so they are applied to this text directly: the
+// record's first '|'-separated field after the id is the join's text before its first '|'.
+func migrJoin(raw string) string {
+	if strings.IndexByte(raw, '\n') < 0 && strings.IndexByte(raw, '\r') < 0 {
+		return pyRStrip(raw) // one line: no copy
+	}
 	var b strings.Builder
-	b.Grow(len(raw) + 2)
-	b.WriteString("0|")
+	b.Grow(len(raw))
 	for i, line := range pySplitLines(raw) {
 		if i == 0 {
 			b.WriteString(pyRStrip(line))
@@ -50,8 +54,8 @@ func before(s, sep string) string {
 }
 
 func (p *Parser) parseMigr(raw string, o *Output) {
-	rec := migrRecord(raw)
-	seg, _ := field(rec, "|", 1) // the text between the first and the second '|'
+	rec := migrJoin(raw)
+	seg := before(rec, "|") // line.split('|')[1] of the authors' record
 	o.QuarterPred = datasets.Unknown
 	if strings.Contains(seg, "<answer>") {
 		a, _ := field(seg, "<answer>", 1)
@@ -60,20 +64,18 @@ func (p *Parser) parseMigr(raw string, o *Output) {
 	o.Reason = migrReason(seg)
 
 	unclosed := false
+	hasAnswer := strings.Contains(rec, "<answer>")
 	switch {
-	case strings.Contains(rec, "<answer>"):
+	case hasAnswer:
+		a, _ := field(rec, "<answer>", 1)
 		if !strings.Contains(rec, "</answer>") {
 			// re.search(r'<answer>(.*?)$', line): the record has no newline, so: to the end.
-			o.AnswerRaw = rec[strings.Index(rec, "<answer>")+len("<answer>"):]
-			unclosed = true
-		} else {
-			a, _ := field(rec, "<answer>", 1)
-			unclosed = !strings.Contains(a, "</answer>")
-			o.AnswerRaw = before(a, "</answer>")
+			a = rec[strings.Index(rec, "<answer>")+len("<answer>"):]
 		}
+		unclosed = !strings.Contains(a, "</answer>")
+		o.AnswerRaw = before(a, "</answer>")
 	case strings.Contains(rec, "<|im_end|>"):
-		rest := rec[strings.Index(rec, "|")+1:]
-		o.AnswerRaw = before(rest, "<|im_end|>")
+		o.AnswerRaw = before(rec, "<|im_end|>") // from the record's first '|' (the id's)
 	default:
 		o.AnswerRaw = seg
 	}
@@ -81,9 +83,9 @@ func (p *Parser) parseMigr(raw string, o *Output) {
 	o.Pred = MigrLabel(p.Labels, o.AnswerRaw)
 
 	switch {
-	case pyStrip(raw) == "":
+	case pyStrip(rec) == "":
 		o.Status = StatusEmpty
-	case !strings.Contains(rec, "<answer>"):
+	case !hasAnswer:
 		o.Status = StatusNoAnswer
 	case o.Pred == datasets.Unknown:
 		o.Status = StatusUnknownLabel
@@ -94,9 +96,9 @@ func (p *Parser) parseMigr(raw string, o *Output) {
 	}
 }
 
-// migrReason is the judge input of the authors' consistency pipeline: within the text before the
-// output's first '|', the text between the first <think> and the next </think>, stripped; empty
-// when either tag is missing.
+// migrReason is the judge input of the authors' consistency pipeline: within seg (the joined
+// output's text before its first '|'), the text between the first <think> and the next
+// </think>, stripped; empty when either tag is missing.
 func migrReason(seg string) string {
 	i := strings.Index(seg, "<think>")
 	if i < 0 {
@@ -111,7 +113,7 @@ func migrReason(seg string) string {
 }
 
 // migrDesc is the authors' description extraction: the text after the first <tag> up to the next
-// </tag> (or the next <tag>), within the text before the first '|'; empty without the tag.
+// </tag> (or the next <tag>), within seg; empty without the tag.
 func migrDesc(seg, tag string) string {
 	open := "<" + tag + ">"
 	if !strings.Contains(seg, open) {

@@ -101,9 +101,9 @@ func NewParser(labels *datasets.LabelSet, p Protocol) *Parser {
 // Parse parses one raw output (the text after "<id>|" for the authors' files).
 func (p *Parser) Parse(raw string) Output {
 	var o Output
-	o.VisDesc = lenientTag(raw, "vis_desc")
-	o.AudDesc = lenientTag(raw, "aud_desc")
-	o.Think = lenientTag(raw, "think")
+	o.VisDesc = lenientTag(raw, "<vis_desc>", "</vis_desc>")
+	o.AudDesc = lenientTag(raw, "<aud_desc>", "</aud_desc>")
+	o.Think = lenientTag(raw, "<think>", "</think>")
 	o.Order = DescOrder(raw)
 	if p.Protocol == ProtocolMigr {
 		p.parseMigr(raw, &o)
@@ -127,23 +127,24 @@ func DescOrder(raw string) Order {
 	}
 }
 
-// lenientTag returns the text of the first <tag>…</tag>, stripped. A missing closing tag ends the
-// text at the next known tag or the end of the output.
-func lenientTag(raw, tag string) string {
-	open := "<" + tag + ">"
+// lenientTag returns the text of the first open…closing pair, stripped. A missing closing tag
+// ends the text at the next known tag or the end of the output.
+func lenientTag(raw, open, closing string) string {
 	i := strings.Index(raw, open)
 	if i < 0 {
 		return ""
 	}
 	rest := raw[i+len(open):]
-	if j := strings.Index(rest, "</"+tag+">"); j >= 0 {
+	if j := strings.Index(rest, closing); j >= 0 {
 		return strings.TrimSpace(rest[:j])
 	}
 	end := len(rest)
-	for _, t := range []string{"<vis_desc>", "<aud_desc>", "<think>", "<answer>", "</vis_desc>", "</aud_desc>", "</think>", "</answer>", "<|im_end|>"} {
-		if k := strings.Index(rest, t); k >= 0 && k < end {
+	for _, t := range knownTags {
+		if k := strings.Index(rest[:end], t); k >= 0 {
 			end = k
 		}
 	}
 	return strings.TrimSpace(rest[:end])
 }
+
+var knownTags = []string{"<vis_desc>", "<aud_desc>", "<think>", "<answer>", "</vis_desc>", "</aud_desc>", "</think>", "</answer>", "<|im_end|>"}

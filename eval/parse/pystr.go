@@ -40,6 +40,9 @@ func pySplitLines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
+// IsPySpace exposes Python's str.isspace for one rune to the readers of the authors' files.
+func IsPySpace(r rune) bool { return pyIsSpace(r) }
+
 // PyStrip exposes Python's str.strip() semantics to the readers of the authors' files.
 func PyStrip(s string) string { return pyStrip(s) }
 
@@ -72,12 +75,14 @@ func isPyExtraDigit(r rune) bool {
 		return true
 	case r >= 0x2460 && r <= 0x2468, r >= 0x2474 && r <= 0x247C, r >= 0x2488 && r <= 0x2490: // ①.. ⑴.. ⒈..
 		return true
-	case r >= 0x24F5 && r <= 0x24FD, r == 0x24EA, r >= 0x2776 && r <= 0x277E,
+	case r >= 0x24F5 && r <= 0x24FD, r == 0x24EA, r == 0x24FF, r >= 0x2776 && r <= 0x277E,
 		r >= 0x2780 && r <= 0x2788, r >= 0x278A && r <= 0x2792:
 		return true
 	case r >= 0x1369 && r <= 0x1371: // Ethiopic digits
 		return true
 	case r == 0x19DA:
+		return true
+	case r >= 0x10A40 && r <= 0x10A43, r >= 0x10E60 && r <= 0x10E68, r >= 0x11052 && r <= 0x1105A: // Kharoshthi, Rumi, Brahmi
 		return true
 	case r >= 0x1F100 && r <= 0x1F10A:
 		return true

@@ -25,14 +25,14 @@ func (p *Parser) parseRobust(raw string, o *Output) {
 		o.Pred, o.QuarterPred, o.Status = datasets.Unknown, datasets.Unknown, StatusEmpty
 		return
 	}
-	answers, unclosed := answerSpans(text)
+	last, complete, unclosed, hasUnclosed := answerSpans(text)
 	switch {
-	case len(answers) > 0:
-		if len(answers) > 1 {
+	case complete > 0:
+		if complete > 1 {
 			norms = append(norms, NormLastAnswer)
 		}
-		o.AnswerRaw = strings.TrimSpace(answers[len(answers)-1])
-	case unclosed != "":
+		o.AnswerRaw = strings.TrimSpace(last)
+	case hasUnclosed:
 		o.AnswerRaw = strings.TrimSpace(unclosed)
 		norms = append(norms, NormUnclosed)
 	default:
@@ -57,53 +57,90 @@ func (p *Parser) parseRobust(raw string, o *Output) {
 	switch {
 	case label == datasets.Unknown:
 		o.Status = StatusUnknownLabel
-	case len(answers) == 0:
+	case complete == 0:
 		o.Status = StatusUnclosedAnswer
 	default:
 		o.Status = StatusOK
 	}
 }
 
-// answerSpans returns the texts of all complete <answer>…</answer> pairs (case-insensitive tags),
-// and, when the last <answer> has no closing tag, the text after it up to the next tag.
-func answerSpans(text string) (complete []string, unclosed string) {
-	lower := strings.ToLower(text) // same byte offsets: the tags are ASCII
-	if len(lower) != len(text) {
-		lower = asciiLower(text)
-	}
+// answerSpans returns the text of the last complete <answer>…</answer> pair and the number of
+// complete pairs (case-insensitive tags; of several opening tags before one closing tag, the
+// last opens the answer), and, when the last <answer> has no closing tag after it, the text
+// after it up to the next tag. It is linear in the length of the text, whatever the tags.
+func answerSpans(text string) (last string, complete int, unclosed string, hasUnclosed bool) {
+	const open, closing = "<answer>", "</answer>"
 	pos := 0
 	for {
-		i := strings.Index(lower[pos:], "<answer>")
+		i := indexTag(text[pos:], open)
 		if i < 0 {
-			return complete, ""
+			return last, complete, "", false
 		}
-		start := pos + i + len("<answer>")
-		j := strings.Index(lower[start:], "</answer>")
-		k := strings.Index(lower[start:], "<answer>")
-		if j < 0 || (k >= 0 && k < j) {
-			if j < 0 && k < 0 {
-				rest := text[start:]
-				if t := strings.IndexByte(rest, '<'); t >= 0 {
-					rest = rest[:t]
-				}
-				return complete, rest
+		start := pos + i + len(open)
+		j := indexTag(text[start:], closing)
+		if j < 0 {
+			start = lastIndexTag(text, open) + len(open)
+			rest := text[start:]
+			if t := strings.IndexByte(rest, '<'); t >= 0 {
+				rest = rest[:t]
 			}
-			pos = start
-			continue
+			return last, complete, rest, true
 		}
-		complete = append(complete, text[start:start+j])
-		pos = start + j + len("</answer>")
+		end := start + j
+		if k := lastIndexTag(text[start:end], open); k >= 0 {
+			start += k + len(open)
+		}
+		last = text[start:end]
+		complete++
+		pos = end + len(closing)
 	}
 }
 
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
+// indexTag is strings.Index for a lower-case ASCII tag, ignoring ASCII case, without copying.
+func indexTag(s, tag string) int {
+	for off := 0; ; {
+		i := strings.IndexByte(s[off:], '<')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if len(s)-i < len(tag) {
+			return -1
+		}
+		if asciiEqualFold(s[i:i+len(tag)], tag) {
+			return i
+		}
+		off = i + 1
+	}
+}
+
+// lastIndexTag is strings.LastIndex for a lower-case ASCII tag, ignoring ASCII case.
+func lastIndexTag(s, tag string) int {
+	for end := len(s); ; {
+		i := strings.LastIndexByte(s[:end], '<')
+		if i < 0 {
+			return -1
+		}
+		if len(s)-i >= len(tag) && asciiEqualFold(s[i:i+len(tag)], tag) {
+			return i
+		}
+		end = i
+	}
+}
+
+// asciiEqualFold compares s with a lower-case ASCII tag, folding only ASCII letters (so that
+// 'K' (Kelvin) never matches 'k', as strings.EqualFold would).
+func asciiEqualFold(s, tag string) bool {
+	for i := 0; i < len(tag); i++ {
+		c := s[i]
 		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+			c += 'a' - 'A'
+		}
+		if c != tag[i] {
+			return false
 		}
 	}
-	return string(b)
+	return true
 }
 
 // stripTags removes every <…> tag.
@@ -128,6 +165,9 @@ func stripTags(s string) string {
 // that names exactly one label is read as that label. It returns the normalisations applied;
 // datasets.Unknown when no single label can be read.
 func RobustLabel(ls *datasets.LabelSet, answer string) (string, []string) {
+	if ls.Contains(answer) {
+		return answer, nil
+	}
 	var norms []string
 	a := strings.Join(strings.Fields(strings.ToLower(answer)), " ")
 	if a != answer {

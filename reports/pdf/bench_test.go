@@ -11,7 +11,7 @@ import (
 // BenchmarkReport renders what `emoeval report` renders besides the text tables: every figure
 // of the fixture summary in PNG, SVG and PDF, then report.pdf with the PNGs, tables and examples.
 func BenchmarkReport(b *testing.B) {
-	in := fixtureInput(b, b.TempDir())
+	in := fixtureInput(b, b.TempDir(), true)
 	dir := b.TempDir()
 	b.ResetTimer()
 	for b.Loop() {
@@ -34,7 +34,7 @@ func BenchmarkReport(b *testing.B) {
 
 // BenchmarkWrite is report.pdf alone, figures already rendered.
 func BenchmarkWrite(b *testing.B) {
-	in := fixtureInput(b, b.TempDir())
+	in := fixtureInput(b, b.TempDir(), true)
 	path := filepath.Join(b.TempDir(), "report.pdf")
 	b.ResetTimer()
 	for b.Loop() {

@@ -62,7 +62,7 @@ func (d *doc) cover() error {
 	}
 	if cmd := clean(m.Command, 4000); cmd != "" {
 		d.ensure(20)
-		f.SetFont(sans, "B", bodySize)
+		d.use(sans, "B", bodySize)
 		d.text(ink)
 		f.CellFormat(0, 6, "Reproduce with", "", 1, "L", false, 0, "")
 		d.block(cmd, font{mono, "", 8}, ink, 4.2, true)
@@ -75,7 +75,7 @@ func (d *doc) warningBox(msg string) {
 	d.fill(rgb{0xFB, 0xE9, 0xEB})
 	d.draw(warnRed)
 	f.SetLineWidth(0.6)
-	f.SetFont(sans, "B", 10)
+	d.use(sans, "B", 10)
 	d.text(warnRed)
 	f.MultiCell(0, 5.5, msg, "1", "L", true)
 	f.Ln(5)
@@ -92,16 +92,16 @@ func (d *doc) keyValues(rows [][2]string) {
 		if kv[0] == "Dataset SHA-256" {
 			family = mono
 		}
-		f.SetFont(family, "", bodySize)
+		d.use(family, "", bodySize)
 		lines := d.lines(kv[1], valueW-2*f.GetCellMargin())
 		h := float64(max(len(lines), 1)) * 5
 		d.ensure(h)
 		y := f.GetY()
-		f.SetFont(sans, "", bodySize)
+		d.use(sans, "", bodySize)
 		d.text(muted)
 		f.SetXY(marginX, y)
 		f.CellFormat(labelW, 5, kv[0], "", 0, "L", false, 0, "")
-		f.SetFont(family, "", bodySize)
+		d.use(family, "", bodySize)
 		d.text(ink)
 		for i, l := range lines {
 			f.SetXY(marginX+labelW, y+float64(i)*5)

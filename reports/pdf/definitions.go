@@ -34,7 +34,8 @@ var definitions = [][2]string{
 	{"MI-aligned", "Among clips whose MI is vision or audio, the share of outputs whose first description " +
 		"is that modality's."},
 	{"Format reward", "The training reward of the MIGR authors, averaged over outputs: with MI vision, 1 if " +
-		"the whole output is <vis_desc>…</vis_desc><aud_desc>…</aud_desc><think>…</think><answer>…</answer>, " +
+		"the whole output is <vis_desc>…</vis_desc> <aud_desc>…</aud_desc> <think>…</think> <answer>…</answer> " +
+		"(white space between blocks allowed), " +
 		"else 0; with MI audio the same with the audio description first; with MI multimodal 0.5 if either " +
 		"order matches, else −1. Clips without MI count as multimodal."},
 	{"Visual initiation", "Among outputs without description tags, the share whose explanation mentions a " +
@@ -64,16 +65,16 @@ func (d *doc) definitions() error {
 	const termW = 34.0
 	textW := d.contentWidth() - termW
 	for _, def := range definitions {
-		f.SetFont(sans, "", bodySize)
+		d.use(sans, "", bodySize)
 		lines := d.lines(def[1], textW-2*f.GetCellMargin())
 		h := float64(len(lines)) * bodyLine
 		d.ensure(h + 2)
 		y := f.GetY()
-		f.SetFont(sans, "B", bodySize)
+		d.use(sans, "B", bodySize)
 		d.text(accent)
 		f.SetXY(marginX, y)
 		f.MultiCell(termW-2, bodyLine, def[0], "", "L", false)
-		f.SetFont(sans, "", bodySize)
+		d.use(sans, "", bodySize)
 		d.text(ink)
 		for i, l := range lines {
 			f.SetXY(marginX+termW, y+float64(i)*bodyLine)

@@ -51,29 +51,36 @@ type doc struct {
 	in Input
 	// runName is the cleaned run name of the page header.
 	runName string
+	// fonts holds the faces registered so far: each is added when first used, because
+	// registering a face costs more than laying out a page.
+	fonts map[string]bool
 }
 
-func newDoc(in Input) (*doc, error) {
+// fontFiles are the faces the report may use, by family and style.
+var fontFiles = map[string][]byte{
+	sans + "":   liberationsansregular.TTF,
+	sans + "B":  liberationsansbold.TTF,
+	sans + "I":  liberationsansitalic.TTF,
+	sans + "BI": liberationsansbolditalic.TTF,
+	mono + "":   liberationmonoregular.TTF,
+}
+
+// use selects a font, registering its face on first use.
+func (d *doc) use(family, style string, size float64) {
+	key := family + style
+	if !d.fonts[key] {
+		d.fonts[key] = true
+		d.f.AddUTF8FontFromBytes(family, style, fontFiles[key])
+	}
+	d.f.SetFont(family, style, size)
+}
+
+func newDoc(in Input) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(marginX, marginTop, marginX)
 	f.SetAutoPageBreak(true, marginBottom)
 	f.SetCellMargin(1.2)
-	for _, font := range []struct {
-		family, style string
-		ttf           []byte
-	}{
-		{sans, "", liberationsansregular.TTF},
-		{sans, "B", liberationsansbold.TTF},
-		{sans, "I", liberationsansitalic.TTF},
-		{sans, "BI", liberationsansbolditalic.TTF},
-		{mono, "", liberationmonoregular.TTF},
-	} {
-		f.AddUTF8FontFromBytes(font.family, font.style, font.ttf)
-	}
-	if err := f.Error(); err != nil {
-		return nil, err
-	}
-	d := &doc{f: f, in: in, runName: clean(in.Meta.RunName, 80)}
+	d := &doc{f: f, in: in, runName: clean(in.Meta.RunName, 80), fonts: map[string]bool{}}
 	if d.runName == "" {
 		d.runName = "emoeval run"
 	}
@@ -88,7 +95,7 @@ func newDoc(in Input) (*doc, error) {
 	f.AliasNbPages("{nb}")
 	f.SetHeaderFuncMode(d.header, true)
 	f.SetFooterFunc(d.footer)
-	return d, nil
+	return d
 }
 
 func (d *doc) synthetic() bool { return d.in.Summary.Synthetic }
@@ -100,15 +107,16 @@ func (d *doc) header() {
 		d.watermark(w, h)
 		d.fill(warnRed)
 		f.Rect(0, 0, w, 8, "F")
-		f.SetFont(sans, "B", 9)
+		d.use(sans, "B", 9)
 		d.text(rgb{0xFF, 0xFF, 0xFF})
 		f.SetXY(0, 1.5)
 		f.CellFormat(w, 5, plot.SyntheticNotice, "", 0, "C", false, 0, "")
 	}
-	f.SetFont(sans, "", smallSize)
+	d.use(sans, "", smallSize)
 	d.text(muted)
 	f.SetXY(marginX, 11)
-	f.CellFormat((w-2*marginX)*0.7, 4, d.runName, "", 0, "L", false, 0, "")
+	nameW := (w - 2*marginX) * 0.7
+	f.CellFormat(nameW, 4, plot.VisualOrder(d.fitWidth(d.runName, nameW-2*f.GetCellMargin())), "", 0, "L", false, 0, "")
 	f.SetXY(marginX, 11)
 	f.CellFormat(w-2*marginX, 4, "emoeval evaluation report", "", 0, "R", false, 0, "")
 	d.draw(ruleGrey)
@@ -124,7 +132,7 @@ func (d *doc) watermark(w, h float64) {
 	f.TransformBegin()
 	f.TransformRotate(35, w/2, h/2)
 	f.SetAlpha(0.07, "Normal")
-	f.SetFont(sans, "B", 64)
+	d.use(sans, "B", 64)
 	d.text(warnRed)
 	const mark = "SYNTHETIC DATA"
 	f.Text(w/2-f.GetStringWidth(mark)/2, h/2+8, mark)
@@ -135,7 +143,7 @@ func (d *doc) watermark(w, h float64) {
 func (d *doc) footer() {
 	f := d.f
 	w, h := f.GetPageSize()
-	f.SetFont(sans, "", smallSize)
+	d.use(sans, "", smallSize)
 	d.text(muted)
 	f.SetXY(marginX, h-12)
 	version := "emoeval"
@@ -147,10 +155,22 @@ func (d *doc) footer() {
 	f.CellFormat(w-2*marginX, 4, "page "+strconv.Itoa(f.PageNo())+" of {nb}", "", 0, "R", false, 0, "")
 }
 
+// fitWidth cuts s with '…' until it is at most w mm wide in the current font.
+func (d *doc) fitWidth(s string, w float64) string {
+	if d.f.GetStringWidth(s) <= w {
+		return s
+	}
+	runes := []rune(s)
+	for len(runes) > 0 && d.f.GetStringWidth(string(runes)+"…") > w {
+		runes = runes[:len(runes)-1]
+	}
+	return strings.TrimRight(string(runes), " ") + "…"
+}
+
 // Style helpers.
 
 func (d *doc) body() {
-	d.f.SetFont(sans, "", bodySize)
+	d.use(sans, "", bodySize)
 	d.text(ink)
 }
 
@@ -186,7 +206,7 @@ func (d *doc) section(title string) {
 func (d *doc) heading(title string) {
 	f := d.f
 	f.Bookmark(title, 0, -1)
-	f.SetFont(sans, "B", 15)
+	d.use(sans, "B", 15)
 	d.text(accent)
 	f.CellFormat(0, 8, title, "", 1, "L", false, 0, "")
 	d.draw(accent)
@@ -217,7 +237,7 @@ type font struct {
 	size          float64
 }
 
-func (d *doc) setFont(ft font) { d.f.SetFont(ft.family, ft.style, ft.size) }
+func (d *doc) setFont(ft font) { d.use(ft.family, ft.style, ft.size) }
 
 // lines wraps cleaned text (logical order) to width w mm in the current font and returns the
 // lines in display order. Line breaks in the text are kept.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -111,23 +112,38 @@ func fixtureExamples() []Example {
 		out = append(out, Example{Model: "r1-omni", ClipID: fmt.Sprintf("%05d", 12583+i), Truth: "happy", Pred: "happy",
 			JudgeEmotion: "angry", Judge: "gpt", Explanation: e})
 	}
-	for i, h := range hostileText {
+	for _, h := range hostileText {
 		out = append(out, Example{Model: "migr", ClipID: h, Truth: "sad", Pred: "sad", JudgeEmotion: h, Judge: h,
 			Explanation: h + "\n\nSecond paragraph after a blank line.\r\nWindows line end."})
-		_ = i
 	}
 	out = append(out, Example{Model: hostileText[0], ClipID: "1", Truth: "fear", Pred: "fear", JudgeEmotion: "neutral", Judge: "lexicon",
 		Explanation: strings.Join(hostileText, "\n")})
 	return out
 }
 
-// fixtureInput is a complete report input; figures are rendered into dir.
-func fixtureInput(t testing.TB, dir string) Input {
+// fixtureInput is a complete report input; its figures are rendered into dir as PNGs, at
+// their real size or, for tests (the race detector makes rasterising slow), at a quarter of it.
+func fixtureInput(t testing.TB, dir string, fullSize bool) Input {
 	t.Helper()
 	s := loadFixture(t)
-	paths, err := plot.All(context.Background(), s, dir, []string{"png"})
-	if err != nil {
-		t.Fatal(err)
+	var paths []string
+	if fullSize {
+		var err error
+		if paths, err = plot.All(context.Background(), s, dir, []string{"png"}); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		figs, err := plot.Figures(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			path := filepath.Join(dir, f.Name+".png")
+			if err := plot.Save(f, path, f.Width/2, f.Height/2); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, path)
+		}
 	}
 	return Input{
 		Summary: s,
@@ -154,7 +170,10 @@ func TestLookSample(t *testing.T) {
 	if dir == "" {
 		t.Skip("set LOOKDIR to write a sample report")
 	}
-	if err := Write(context.Background(), dir+"/report.pdf", fixtureInput(t, t.TempDir())); err != nil {
+	if err := Write(context.Background(), filepath.Join(dir, "report.pdf"), fixtureInput(t, t.TempDir(), true)); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), filepath.Join(dir, "report-hostile.pdf"), hostileInput(t)); err != nil {
 		t.Fatal(err)
 	}
 }

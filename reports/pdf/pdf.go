@@ -94,10 +94,7 @@ func Render(ctx context.Context, w io.Writer, in Input) (err error) {
 	if in.Summary == nil {
 		in.Summary = &metrics.Summary{}
 	}
-	d, err := newDoc(in)
-	if err != nil {
-		return err
-	}
+	d := newDoc(in)
 	sections := []func() error{d.cover, d.tables, d.figures, d.examples, d.definitions}
 	for _, section := range sections {
 		if err := ctx.Err(); err != nil {

@@ -28,8 +28,14 @@ var pageObject = regexp.MustCompile(`/Type /Page\s`)
 func pageStreams(t *testing.T, pdf []byte) [][]byte {
 	t.Helper()
 	var out [][]byte
-	for _, m := range regexp.MustCompile(`(?s)stream\n(.*?)\nendstream`).FindAllSubmatch(pdf, -1) {
-		r, err := zlib.NewReader(bytes.NewReader(m[1]))
+	// fpdf writes page contents as "<</Filter /FlateDecode /Length n>>" streams.
+	header := regexp.MustCompile(`<</Filter /FlateDecode /Length (\d+)>>\nstream\n`)
+	for _, loc := range header.FindAllSubmatchIndex(pdf, -1) {
+		n, _ := strconv.Atoi(string(pdf[loc[2]:loc[3]]))
+		if loc[1]+n > len(pdf) {
+			t.Fatal("stream runs past the end of the file")
+		}
+		r, err := zlib.NewReader(bytes.NewReader(pdf[loc[1] : loc[1]+n]))
 		if err != nil {
 			continue
 		}
@@ -84,7 +90,7 @@ func writeReport(t *testing.T, in Input) (string, []byte) {
 }
 
 func TestReportOfFixture(t *testing.T) {
-	in := fixtureInput(t, t.TempDir())
+	in := fixtureInput(t, t.TempDir(), false)
 	path, data := writeReport(t, in)
 
 	// Cover 1, results 3 (the wide confusion matrix on a landscape page), figures 5 (10
@@ -162,7 +168,7 @@ func TestRealDataHasNoWatermark(t *testing.T) {
 	}
 }
 
-func TestHostileTextDoesNotBreakTheReport(t *testing.T) {
+func hostileInput(t testing.TB) Input {
 	s := loadFixture(t)
 	hostileTable := &table.Table{ID: "x", Title: hostileText[0], Columns: []table.Column{{Header: hostileText[1]}, {Header: "n", Align: table.Right}},
 		Notes: hostileText}
@@ -178,7 +184,11 @@ func TestHostileTextDoesNotBreakTheReport(t *testing.T) {
 		Tables:   []*table.Table{hostileTable, nil, {}},
 		Examples: fixtureExamples(),
 	}
-	path, data := writeReport(t, in)
+	return in
+}
+
+func TestHostileTextDoesNotBreakTheReport(t *testing.T) {
+	path, data := writeReport(t, hostileInput(t))
 	if len(pageStreams(t, data)) == 0 {
 		t.Fatal("no pages")
 	}
@@ -198,11 +208,10 @@ func TestHostileTextDoesNotBreakTheReport(t *testing.T) {
 
 func TestDegenerateInputs(t *testing.T) {
 	tests := map[string]Input{
-		"nothing":         {},
-		"empty summary":   {Summary: &metrics.Summary{}},
-		"summary only":    {Summary: loadFixture(t)},
-		"empty tables":    {Tables: []*table.Table{{Title: "no columns"}, {Columns: []table.Column{{Header: "a"}}}}},
-		"example no text": {Examples: []Example{{}}},
+		"nothing":      {},
+		"summary only": {Summary: loadFixture(t)},
+		"empty parts": {Summary: &metrics.Summary{}, Examples: []Example{{}},
+			Tables: []*table.Table{{Title: "no columns"}, {Columns: []table.Column{{Header: "a"}}}}},
 	}
 	for name, in := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -255,10 +264,7 @@ func TestReportIsReproducible(t *testing.T) {
 }
 
 func TestTableLayout(t *testing.T) {
-	d, err := newDoc(Input{Summary: &metrics.Summary{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := newDoc(Input{Summary: &metrics.Summary{}})
 	tables := fixtureTables(loadFixture(t))
 	tests := []struct {
 		table     *table.Table
@@ -331,10 +337,9 @@ func TestRedactURL(t *testing.T) {
 }
 
 func FuzzExplanation(f *testing.F) {
-	for _, h := range hostileText {
-		f.Add(h, h)
-	}
-	f.Add(strings.Repeat("w", 5000), "m")
+	f.Add(hostileText[0], hostileText[3])
+	f.Add(strings.Join(hostileText, "\n"), "m\xff")
+	f.Add(strings.Repeat("w", 5000), "")
 	f.Fuzz(func(t *testing.T, explanation, model string) {
 		in := Input{Examples: []Example{{Model: model, ClipID: model, Judge: model, Explanation: explanation}},
 			Tables: []*table.Table{{Title: model, Columns: []table.Column{{Header: model}}, Rows: []table.Row{{Cells: []table.Cell{{Text: explanation}}}}}}}

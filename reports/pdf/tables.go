@@ -73,7 +73,7 @@ func (d *doc) table(t *table.Table, markSynthetic bool) {
 	f.Bookmark(title, 1, -1)
 	d.block(title, font{sans, "B", 10.5}, accent, 5.2, false)
 	if markSynthetic && d.synthetic() {
-		f.SetFont(sans, "B", smallSize)
+		d.use(sans, "B", smallSize)
 		d.text(warnRed)
 		f.CellFormat(0, 4, "synthetic data, not a real evaluation", "", 1, "L", false, 0, "")
 	}
@@ -161,7 +161,7 @@ func (d *doc) headerRow(g grid, l layout, lineH float64, first bool) {
 func (d *doc) rowHeight(cells []string, l layout, lineH float64, style func(int) string) float64 {
 	lines := 1
 	for c, text := range cells {
-		d.f.SetFont(sans, style(c), l.size)
+		d.use(sans, style(c), l.size)
 		lines = max(lines, len(d.wrap(text, l.widths[c])))
 	}
 	return float64(lines)*lineH + 2*cellPadY
@@ -181,7 +181,7 @@ func (d *doc) row(cells []string, l layout, lineH, h float64, reported bool, sty
 	}
 	x := marginX
 	for c, text := range cells {
-		f.SetFont(sans, style(c), l.size)
+		d.use(sans, style(c), l.size)
 		d.text(ink)
 		for i, line := range d.wrap(text, l.widths[c]) {
 			f.SetXY(x+cellPadX-f.GetCellMargin(), y+cellPadY+float64(i)*lineH)
@@ -247,7 +247,7 @@ func (d *doc) measure(g grid, size, avail float64) (natural, minimum []float64) 
 	// Left-aligned (text) columns may wrap between words; other columns hold numbers, which
 	// wrap only in their header.
 	measure := func(c int, text, style string, header bool) {
-		d.f.SetFont(sans, style, size)
+		d.use(sans, style, size)
 		for _, line := range strings.Split(text, "\n") {
 			lineW := d.f.GetStringWidth(line) + 2*cellPadX
 			natural[c] = math.Max(natural[c], lineW)

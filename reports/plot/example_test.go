@@ -27,7 +27,7 @@ func ExampleAll() {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
-	paths, err := plot.All(context.Background(), s, dir, []string{"svg", "png"})
+	paths, err := plot.All(context.Background(), s, dir, []string{"svg", "pdf"})
 	if err != nil {
 		panic(err)
 	}
@@ -36,9 +36,9 @@ func ExampleAll() {
 	}
 	// Output:
 	// recognition.svg
-	// recognition.png
+	// recognition.pdf
 	// per-class-recall.svg
-	// per-class-recall.png
+	// per-class-recall.pdf
 	// confusion-r1-omni.svg
-	// confusion-r1-omni.png
+	// confusion-r1-omni.pdf
 }

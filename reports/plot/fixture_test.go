@@ -139,10 +139,14 @@ func modality(mi int) *metrics.Modality {
 		MI:    map[string]float64{"vision": 612.0 / 2336, "audio": 287.0 / 2336, "multimodal": 1437.0 / 2336},
 		Order: map[string]float64{},
 	}
+	counts := map[string]int{} // summed as integers: map order must not change the floats
 	for _, byOrder := range orders {
 		for o, n := range byOrder {
-			m.Order[o] += float64(n) / 2336
+			counts[o] += n
 		}
+	}
+	for o, n := range counts {
+		m.Order[o] = float64(n) / 2336
 	}
 	m.MIAligned = []float64{0, (551.0 + 209) / (612 + 287), 600.0 / (612 + 287)}[mi]
 	m.FormatReward = []float64{-0.38, 0.71, 0.42}[mi]
@@ -154,12 +158,11 @@ func modality(mi int) *metrics.Modality {
 func drift(mi int) *metrics.Drift {
 	d := &metrics.Drift{Bins: []float64{0.1, 0.3, 0.5, 0.7, 0.9}, Sentences: []int{2336, 2200, 2100, 1900, 2336}}
 	start, slope := []float64{0.62, 0.66, 0.64}[mi], []float64{-0.22, -0.06, -0.14}[mi]
-	for i, x := range d.Bins {
+	for _, x := range d.Bins {
 		g := start + slope*x
 		d.Grounded = append(d.Grounded, g)
 		d.AgreeAnswer = append(d.AgreeAnswer, g+0.08+0.1*x*float64(2-mi)/2)
 		d.Grounding += g / float64(len(d.Bins))
-		_ = i
 	}
 	return d
 }

@@ -77,6 +77,42 @@ func checkXML(t *testing.T, name string, data []byte) {
 	}
 }
 
+// renderSmall draws every figure as SVG, and one figure of each kind as PNG and PDF, at a small
+// size (the race detector makes rendering slow), and checks each output.
+func renderSmall(t *testing.T, figs []*Figure) {
+	t.Helper()
+	magic := map[string]string{"png": "\x89PNG", "svg": "<?xml", "pdf": "%PDF-"}
+	rasterised := map[string]bool{}
+	for _, f := range figs {
+		kind := f.Name
+		for _, prefix := range []string{"quarter-", "confusion-", "drift-"} {
+			if strings.HasPrefix(f.Name, prefix) {
+				kind = prefix
+			}
+		}
+		done := rasterised[kind]
+		rasterised[kind] = true
+		for _, format := range allFormats {
+			if format != "svg" && done {
+				continue
+			}
+			var buf bytes.Buffer
+			if err := Write(&buf, f, format, inches(3), inches(2)); err != nil {
+				t.Fatalf("%s.%s: %v", f.Name, format, err)
+			}
+			if !bytes.HasPrefix(buf.Bytes(), []byte(magic[format])) {
+				t.Errorf("%s.%s does not start like a %s file", f.Name, format, format)
+			}
+			if format == "svg" {
+				checkXML(t, f.Name+".svg", buf.Bytes())
+				if bytes.Contains(buf.Bytes(), []byte("\x00")) || !utf8Valid(buf.String()) {
+					t.Errorf("%s.svg holds NUL or invalid UTF-8", f.Name)
+				}
+			}
+		}
+	}
+}
+
 func names(paths []string) []string {
 	var out []string
 	for _, p := range paths {
@@ -90,7 +126,8 @@ func names(paths []string) []string {
 
 func TestAllRendersFixtureInEveryFormat(t *testing.T) {
 	dir := t.TempDir()
-	paths, err := All(context.Background(), fixtureSummary(), dir, allFormats)
+	formats := []string{"svg", "pdf"}
+	paths, err := All(context.Background(), fixtureSummary(), dir, formats)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,10 +136,15 @@ func TestAllRendersFixtureInEveryFormat(t *testing.T) {
 	if got := names(paths); !slices.Equal(got, want) {
 		t.Errorf("figures = %v, want %v", got, want)
 	}
-	if len(paths) != len(want)*len(allFormats) {
-		t.Errorf("%d files, want %d", len(paths), len(want)*len(allFormats))
+	if len(paths) != len(want)*len(formats) {
+		t.Errorf("%d files, want %d", len(paths), len(want)*len(formats))
 	}
 	checkFiles(t, dir, paths)
+	figs, err := Figures(fixtureSummary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	renderSmall(t, figs)
 	svg, err := os.ReadFile(filepath.Join(dir, "recognition.svg"))
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +196,7 @@ func TestAllDegenerateSummaries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			paths, err := All(context.Background(), tt.s, dir, allFormats)
+			paths, err := All(context.Background(), tt.s, dir, []string{"svg"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,6 +204,11 @@ func TestAllDegenerateSummaries(t *testing.T) {
 				t.Errorf("figures = %v, want %v", got, tt.want)
 			}
 			checkFiles(t, dir, paths)
+			figs, err := Figures(tt.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			renderSmall(t, figs)
 		})
 	}
 }
@@ -214,20 +261,8 @@ func TestHostileModelNames(t *testing.T) {
 		if strings.HasPrefix(f.Name, "confusion-") {
 			confusions++
 		}
-		// Small sizes keep the test fast; the labels are what is under test.
-		for _, format := range allFormats {
-			var buf bytes.Buffer
-			if err := Write(&buf, f, format, inches(4), inches(3)); err != nil {
-				t.Fatalf("%s.%s: %v", f.Name, format, err)
-			}
-			if format == "svg" {
-				checkXML(t, f.Name+".svg", buf.Bytes())
-				if bytes.Contains(buf.Bytes(), []byte("\x00")) || !utf8Valid(buf.String()) {
-					t.Errorf("%s.svg holds NUL or invalid UTF-8", f.Name)
-				}
-			}
-		}
 	}
+	renderSmall(t, figs)
 	if confusions != len(hostile) {
 		t.Errorf("%d confusion figures for %d models: names collided", confusions, len(hostile))
 	}

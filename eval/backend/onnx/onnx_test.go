@@ -1,0 +1,425 @@
+package onnx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/onnxtest"
+)
+
+var avInputs = []onnxtest.Input{{Name: "video_in", Dim: 6}, {Name: "audio_in", Dim: 4}}
+
+// tinyModel is a 2-input, 7-class linear model and its weights.
+type tinyModel struct {
+	w [][]float32
+	b []float32
+}
+
+func newTinyModel(seed uint64) tinyModel {
+	w, b := onnxtest.RandomWeights(avInputs, 7, seed)
+	// Bigger weights than RandomWeights' keep the probabilities far from uniform.
+	for _, m := range w {
+		for i := range m {
+			m[i] *= 10
+		}
+	}
+	return tinyModel{w: w, b: b}
+}
+
+func (tm tinyModel) onnx(softmax bool, batch int) []byte {
+	return onnxtest.ClassifierSpec{Inputs: avInputs, Classes: 7, W: tm.w, B: tm.b, Softmax: softmax, Batch: batch}.Build()
+}
+
+// want is the plain Go computation of the model: softmax(Σ x_i·W_i + b), with the modality
+// named by ablate read as zeros.
+func (tm tinyModel) want(c datasets.Clip, ablate string) []float64 {
+	logits := make([]float64, 7)
+	for j := range logits {
+		logits[j] = float64(tm.b[j])
+	}
+	for i, in := range avInputs {
+		mod := strings.TrimSuffix(in.Name, "_in")
+		if mod == ablate {
+			continue
+		}
+		x := c.Features[mod]
+		for k := 0; k < in.Dim; k++ {
+			for j := 0; j < 7; j++ {
+				logits[j] += float64(x[k]) * float64(tm.w[i][k*7+j])
+			}
+		}
+	}
+	hi := math.Inf(-1)
+	for _, v := range logits {
+		hi = math.Max(hi, v)
+	}
+	var sum float64
+	for j, v := range logits {
+		logits[j] = math.Exp(v - hi)
+		sum += logits[j]
+	}
+	for j := range logits {
+		logits[j] /= sum
+	}
+	return logits
+}
+
+func makeClips(n int, seed uint64) []datasets.Clip {
+	r := rand.New(rand.NewPCG(seed, 7))
+	clips := make([]datasets.Clip, n)
+	for i := range clips {
+		f := map[string][]float32{"video": make([]float32, 6), "audio": make([]float32, 4)}
+		for _, v := range f {
+			for k := range v {
+				v[k] = float32(r.NormFloat64())
+			}
+		}
+		clips[i] = datasets.Clip{Dataset: "dfew", ClipID: fmt.Sprintf("%05d", i+1), Label: "happy", Features: f}
+	}
+	return clips
+}
+
+func baseConfig(t testing.TB, data []byte) Config {
+	return Config{
+		Name:    "fusion",
+		ONNX:    data,
+		Device:  "cpu",
+		Inputs:  map[string]string{"video_in": "feat_video", "audio_in": "audio"},
+		Labels:  datasets.DFEW(),
+		Runtime: onnxtest.Runtime(t),
+		Logf:    func(format string, args ...any) { t.Errorf("unexpected warning: "+format, args...) },
+	}
+}
+
+func open(t testing.TB, cfg Config) *Model {
+	t.Helper()
+	m, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func assertProbs(t *testing.T, tm tinyModel, clips []datasets.Clip, got [][]float32, ablate string) {
+	t.Helper()
+	if len(got) != len(clips) {
+		t.Fatalf("got %d rows for %d clips", len(got), len(clips))
+	}
+	for i, c := range clips {
+		want := tm.want(c, ablate)
+		if len(got[i]) != len(want) {
+			t.Fatalf("clip %s: %d probabilities, want %d", c.ClipID, len(got[i]), len(want))
+		}
+		for j := range want {
+			if d := math.Abs(float64(got[i][j]) - want[j]); d > 1e-5 {
+				t.Fatalf("clip %s class %d: got %v, want %v (diff %.2g)", c.ClipID, j, got[i][j], want[j], d)
+			}
+		}
+	}
+}
+
+func TestPredictEqualsGoComputation(t *testing.T) {
+	tm := newTinyModel(3)
+	clips := makeClips(10, 1)
+	tests := []struct {
+		name    string
+		softmax bool // the model ends in Softmax
+		kind    string
+		batch   int // Config.BatchSize
+		fixed   int // the model's own batch dimension; 0 dynamic
+	}{
+		{"probs model, probs", true, OutputProbs, 64, 0},
+		{"probs model, auto", true, OutputAuto, 64, 0},
+		{"logits model, logits", false, OutputLogits, 64, 0},
+		{"logits model, auto", false, OutputAuto, 64, 0},
+		{"batch 1", false, OutputLogits, 1, 0},
+		{"batch 3, short last batch", false, OutputLogits, 3, 0},
+		{"batch 5, exact batches", true, OutputProbs, 5, 0},
+		{"fixed batch 4, padded last batch", false, OutputLogits, 0, 4},
+		{"fixed batch 16, one padded batch", true, OutputAuto, 2, 16},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := baseConfig(t, tm.onnx(tc.softmax, tc.fixed))
+			cfg.OutputKind, cfg.BatchSize = tc.kind, tc.batch
+			m := open(t, cfg)
+			if tc.fixed > 0 && m.BatchSize() != tc.fixed {
+				t.Errorf("batch size %d, want the model's fixed %d", m.BatchSize(), tc.fixed)
+			}
+			for _, ablate := range []string{"", "video", "audio"} {
+				got, err := m.Predict(context.Background(), clips, ablate)
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertProbs(t, tm, clips, got, ablate)
+			}
+		})
+	}
+}
+
+func TestAblation(t *testing.T) {
+	tm := newTinyModel(4)
+	clips := makeClips(9, 2)
+	m := open(t, baseConfig(t, tm.onnx(false, 0)))
+	res, err := m.Ablation(context.Background(), clips)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != len(clips) {
+		t.Fatalf("%d results for %d clips", len(res), len(clips))
+	}
+	for i, r := range res {
+		if r.ClipID != clips[i].ClipID {
+			t.Errorf("result %d is clip %s, want %s", i, r.ClipID, clips[i].ClipID)
+		}
+	}
+	pick := func(f func(AblationResult) []float32) [][]float32 {
+		out := make([][]float32, len(res))
+		for i, r := range res {
+			out[i] = f(r)
+		}
+		return out
+	}
+	assertProbs(t, tm, clips, pick(func(r AblationResult) []float32 { return r.Probs }), "")
+	assertProbs(t, tm, clips, pick(func(r AblationResult) []float32 { return r.NoVideo }), "video")
+	assertProbs(t, tm, clips, pick(func(r AblationResult) []float32 { return r.NoAudio }), "audio")
+}
+
+func TestAblationNeedsBothModalities(t *testing.T) {
+	in := []onnxtest.Input{{Name: "x", Dim: 6}}
+	w, b := onnxtest.RandomWeights(in, 7, 1)
+	cfg := baseConfig(t, onnxtest.Classifier(in, 7, w, b, true))
+	cfg.Inputs = map[string]string{"x": "video"}
+	m := open(t, cfg)
+	_, err := m.Ablation(context.Background(), makeClips(2, 1))
+	if err == nil || !strings.Contains(err.Error(), "feat_audio") {
+		t.Errorf("got %v, want an error naming feat_audio", err)
+	}
+	if _, err := m.Predict(context.Background(), makeClips(2, 1), "audio"); err == nil || !strings.Contains(err.Error(), `cannot ablate "audio"`) {
+		t.Errorf("ablating a modality the model does not read: got %v", err)
+	}
+}
+
+// TestOpenRejectsBadSetUps checks that each bad set-up fails in Open, before any work, with a
+// message that says what to change.
+func TestOpenRejectsBadSetUps(t *testing.T) {
+	tm := newTinyModel(1)
+	twoOutputs := onnxtest.Classifier(avInputs, 7, tm.w, tm.b, true) // one output; see "wrong output name"
+	tests := []struct {
+		name   string
+		change func(*Config)
+		want   []string
+		input  bool // an *inputerr.Error (exit 2)
+	}{
+		{"wrong input name", func(c *Config) { c.Inputs = map[string]string{"video": "video", "audio_in": "audio"} },
+			[]string{`no input "video"`, "video_in [? 6] float, audio_in [? 4] float"}, true},
+		{"unmapped model input", func(c *Config) { c.Inputs = map[string]string{"video_in": "video"} },
+			[]string{`model input "audio_in" is not mapped`}, true},
+		{"wrong output name", func(c *Config) { c.ONNX, c.Output = twoOutputs, "logits" },
+			[]string{`no output "logits"`, "probs [? 7] float"}, true},
+		{"output width is not the label count", func(c *Config) { c.Labels = datasets.MAFW() },
+			[]string{"7 columns", "mafw has 11 labels"}, true},
+		{"no labels", func(c *Config) { c.Labels = nil }, []string{"no label set"}, true},
+		{"no inputs", func(c *Config) { c.Inputs = nil }, []string{"map each ONNX input"}, true},
+		{"bad output kind", func(c *Config) { c.OutputKind = "scores" }, []string{`"scores": use probs, logits or auto`}, true},
+		{"bad device", func(c *Config) { c.Device = "gpu" }, []string{`device "gpu": use cpu, cuda:N or auto`}, true},
+		{"bad cuda index", func(c *Config) { c.Device = "cuda:x" }, []string{"cuda:0"}, true},
+		{"missing file", func(c *Config) { c.ONNX, c.Path = nil, "/nonexistent/fusion.onnx" }, []string{"/nonexistent/fusion.onnx", "no such file"}, true},
+		{"not an ONNX model", func(c *Config) { c.ONNX = []byte("this is not protobuf") }, []string{"not a usable ONNX model"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := baseConfig(t, tm.onnx(true, 0))
+			tc.change(&cfg)
+			m, err := Open(context.Background(), cfg)
+			if err == nil {
+				m.Close()
+				t.Fatal("Open succeeded")
+			}
+			t.Log(err)
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if inputerr.Is(err) != tc.input {
+				t.Errorf("inputerr.Is = %v, want %v (%v)", inputerr.Is(err), tc.input, err)
+			}
+		})
+	}
+}
+
+func TestCheckSplit(t *testing.T) {
+	m := open(t, baseConfig(t, newTinyModel(1).onnx(true, 0)))
+	good := makeClips(4, 1)
+	short := makeClips(4, 1)
+	short[2].Features["audio"] = short[2].Features["audio"][:3]
+	noAudio := makeClips(3, 1)
+	for i := range noAudio {
+		delete(noAudio[i].Features, "audio")
+	}
+	tests := []struct {
+		name  string
+		split *datasets.Split
+		want  []string
+		row   int
+	}{
+		{"good", &datasets.Split{Labels: datasets.DFEW(), Clips: good}, nil, 0},
+		{"dim mismatch", &datasets.Split{Clips: short}, []string{"clip 00003", "feat_audio has 3 values", `input "audio_in" takes 4`}, 3},
+		{"missing column", &datasets.Split{Clips: noAudio}, []string{"column feat_audio", "its feature columns are: feat_video"}, 0},
+		{"other label set", &datasets.Split{Labels: datasets.MAFW(), Clips: good}, []string{"outputs 7 classes", "mafw has 11"}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := m.Check(tc.split)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var ie *inputerr.Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("got %v, want an *inputerr.Error", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if ie.Row != tc.row {
+				t.Errorf("row %d, want %d", ie.Row, tc.row)
+			}
+		})
+	}
+}
+
+func TestPredictRejectsBadClips(t *testing.T) {
+	m := open(t, baseConfig(t, newTinyModel(1).onnx(true, 0)))
+	clips := makeClips(3, 1)
+	clips[1].Features["video"] = append(clips[1].Features["video"], 1)
+	_, err := m.Predict(context.Background(), clips, "")
+	if err == nil || !strings.Contains(err.Error(), "clip 00002: feat_video has 7 values") {
+		t.Errorf("got %v", err)
+	}
+	// The bad modality ablated is not read, so it is not checked.
+	if _, err := m.Predict(context.Background(), clips, "video"); err != nil {
+		t.Errorf("ablated video: %v", err)
+	}
+}
+
+func TestOutputValidation(t *testing.T) {
+	tm := newTinyModel(1)
+	t.Run("probs kind on a logits model", func(t *testing.T) {
+		cfg := baseConfig(t, tm.onnx(false, 0))
+		cfg.OutputKind = OutputProbs
+		_, err := open(t, cfg).Predict(context.Background(), makeClips(2, 1), "")
+		if err == nil || !strings.Contains(err.Error(), "use output_kind: logits or auto") {
+			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("non-finite output", func(t *testing.T) {
+		bad := newTinyModel(1)
+		bad.b[3] = float32(math.Inf(1))
+		_, err := open(t, baseConfig(t, bad.onnx(false, 0))).Predict(context.Background(), makeClips(2, 1), "")
+		if err == nil || !strings.Contains(err.Error(), "not finite") {
+			t.Errorf("got %v", err)
+		}
+	})
+}
+
+func TestDevices(t *testing.T) {
+	data := newTinyModel(1).onnx(true, 0)
+	t.Run("cuda without its provider", func(t *testing.T) {
+		cfg := baseConfig(t, data)
+		cfg.Device = "cuda:1"
+		m, err := Open(context.Background(), cfg)
+		if err == nil {
+			m.Close()
+			t.Skip("a CUDA provider is installed here")
+		}
+		t.Log(err)
+		for _, w := range []string{"device cuda:1", "libonnxruntime_providers_cuda.so", "cuDNN", "use device: cpu, or device: auto"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q does not contain %q", err, w)
+			}
+		}
+	})
+	t.Run("auto falls back to the CPU with a warning", func(t *testing.T) {
+		cfg := baseConfig(t, data)
+		cfg.Device = "auto"
+		var warnings []string
+		cfg.Logf = func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
+		m := open(t, cfg)
+		if m.Device() == "cuda:0" {
+			t.Skip("a CUDA provider is installed here")
+		}
+		if m.Device() != "cpu" {
+			t.Errorf("device %q, want cpu", m.Device())
+		}
+		if len(warnings) != 1 || !strings.Contains(warnings[0], "running on the CPU") || !strings.Contains(warnings[0], "libonnxruntime_providers_cuda.so") {
+			t.Errorf("warnings %q, want one saying the CPU is used and why", warnings)
+		}
+		if _, err := m.Predict(context.Background(), makeClips(3, 1), ""); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+func TestConcurrentPredict(t *testing.T) {
+	tm := newTinyModel(5)
+	cfg := baseConfig(t, tm.onnx(false, 0))
+	cfg.BatchSize = 4
+	m := open(t, cfg)
+	clips := makeClips(60, 3)
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	results := make([][][]float32, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			part := clips[g*5 : g*5+10+g] // overlapping parts of different lengths
+			results[g], errs[g] = m.Predict(context.Background(), part, []string{"", "video", "audio"}[g%3])
+		}()
+	}
+	wg.Wait()
+	for g := range 8 {
+		if errs[g] != nil {
+			t.Fatal(errs[g])
+		}
+		assertProbs(t, tm, clips[g*5:g*5+10+g], results[g], []string{"", "video", "audio"}[g%3])
+	}
+}
+
+func TestCancelledContext(t *testing.T) {
+	m := open(t, baseConfig(t, newTinyModel(1).onnx(true, 0)))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.Predict(ctx, makeClips(3, 1), ""); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+	// The model still works after a cancelled call.
+	if _, err := m.Predict(context.Background(), makeClips(3, 1), ""); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestClosedModel(t *testing.T) {
+	m := open(t, baseConfig(t, newTinyModel(1).onnx(true, 0)))
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Predict(context.Background(), makeClips(1, 1), ""); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("got %v", err)
+	}
+}

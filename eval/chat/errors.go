@@ -1,0 +1,102 @@
+package chat
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Error is a failed completion. Its message is safe to print and log: the HTTP layer removes the
+// API key and URL credentials from it.
+type Error struct {
+	Status     int           // HTTP status; 0 when no response arrived
+	Retryable  bool          // a later attempt may succeed (429, 5xx, timeouts, connection errors, bad bodies)
+	RetryAfter time.Duration // the server's Retry-After, when it sent one
+	Attempts   int           // requests made; set by WithRetry
+	Msg        string
+	cause      error // only errors safe to expose (context errors, errors of other layers)
+}
+
+func (e *Error) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("gave up after %d attempts: %s", e.Attempts, e.Msg)
+	}
+	return e.Msg
+}
+
+// Unwrap exposes context.Canceled and context.DeadlineExceeded when the caller's context ended.
+func (e *Error) Unwrap() error { return e.cause }
+
+// IsRetryable reports whether err is an *Error worth another attempt.
+func IsRetryable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Retryable
+}
+
+// AttemptsOf returns the number of requests made before err (1 when err does not say).
+func AttemptsOf(err error) int {
+	var e *Error
+	if errors.As(err, &e) && e.Attempts > 0 {
+		return e.Attempts
+	}
+	return 1
+}
+
+// statusError classifies an HTTP error status and says what to change for permanent ones.
+func statusError(status int, model, serverMsg string, header http.Header) *Error {
+	e := &Error{Status: status}
+	var hint string
+	switch {
+	case status == http.StatusTooManyRequests:
+		e.Retryable = true
+		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+		hint = "rate limited by the server"
+	case status == http.StatusRequestTimeout, status == http.StatusConflict, status == http.StatusTooEarly:
+		e.Retryable = true
+	case status >= 500 && status != http.StatusNotImplemented && status != http.StatusHTTPVersionNotSupported:
+		e.Retryable = true
+		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
+		hint = fmt.Sprintf("the server rejected the request for model %q: check the prompt, max_tokens, sampling parameters and media URLs (vLLM reads file:// media only under --allowed-local-media-path)", model)
+	case status == http.StatusUnauthorized:
+		hint = "authentication failed: check that the variable named by api_key_env holds a valid API key for this endpoint"
+	case status == http.StatusForbidden:
+		hint = fmt.Sprintf("access denied: the API key is not allowed to use model %q or this endpoint", model)
+	case status == http.StatusNotFound:
+		hint = fmt.Sprintf("not found: check the endpoint (the base URL ending in /v1, e.g. http://host:8000/v1) and the model name %q (GET /v1/models lists the served ones)", model)
+	case status == http.StatusRequestEntityTooLarge:
+		hint = "request too large for the server: lower max_tokens or send smaller media"
+	}
+	msg := fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
+	if hint != "" {
+		msg += ": " + hint
+	}
+	if serverMsg != "" {
+		msg += " (server: " + serverMsg + ")"
+	}
+	e.Msg = msg
+	return e
+}
+
+// parseRetryAfter reads a Retry-After value: delay seconds (fractions accepted) or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		if s <= 0 || s > 24*3600 {
+			return 0
+		}
+		return time.Duration(s * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

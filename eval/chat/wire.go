@@ -1,0 +1,261 @@
+package chat
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// The JSON forms of the OpenAI chat-completions API, as vLLM, SGLang and llama.cpp accept them.
+
+type wireRequest struct {
+	Model       string        `json:"model"`
+	Messages    []wireMessage `json:"messages"`
+	Temperature *float64      `json:"temperature,omitempty"`
+	TopP        *float64      `json:"top_p,omitempty"`
+	MaxTokens   int           `json:"max_tokens,omitempty"`
+	Seed        *int64        `json:"seed,omitempty"`
+}
+
+type wireMessage struct {
+	Role string `json:"role"`
+	// Content is a string, or an array of parts.
+	Content json.RawMessage `json:"content"`
+}
+
+type wirePart struct {
+	Type       string          `json:"type"`
+	Text       *string         `json:"text,omitempty"`
+	VideoURL   *wireURL        `json:"video_url,omitempty"`
+	AudioURL   *wireURL        `json:"audio_url,omitempty"`
+	InputAudio *wireInputAudio `json:"input_audio,omitempty"`
+}
+
+type wireURL struct {
+	URL string `json:"url"`
+}
+
+type wireInputAudio struct {
+	Data   string `json:"data"`
+	Format string `json:"format"`
+}
+
+// MarshalRequest encodes a request as the JSON body of POST /chat/completions. A message made of
+// one text part is sent as a plain string, which every server accepts; others as a part array.
+func MarshalRequest(req Request) ([]byte, error) {
+	w := wireRequest{Model: req.Model, Temperature: req.Temperature, TopP: req.TopP,
+		MaxTokens: req.MaxTokens, Seed: req.Seed, Messages: make([]wireMessage, len(req.Messages))}
+	if req.Model == "" {
+		return nil, fmt.Errorf("request has no model name")
+	}
+	if len(req.Messages) == 0 {
+		return nil, fmt.Errorf("request has no messages")
+	}
+	for i, m := range req.Messages {
+		content, err := marshalContent(m.Content)
+		if err != nil {
+			return nil, fmt.Errorf("message %d: %w", i+1, err)
+		}
+		w.Messages[i] = wireMessage{Role: m.Role, Content: content}
+	}
+	return json.Marshal(w)
+}
+
+func marshalContent(parts []Part) (json.RawMessage, error) {
+	if len(parts) == 1 && parts[0].Type == PartText {
+		return json.Marshal(parts[0].Text)
+	}
+	ws := make([]wirePart, len(parts))
+	for i, p := range parts {
+		w := wirePart{Type: p.Type}
+		switch p.Type {
+		case PartText:
+			w.Text = &p.Text
+		case PartVideoURL:
+			w.VideoURL = &wireURL{URL: p.URL}
+		case PartAudioURL:
+			w.AudioURL = &wireURL{URL: p.URL}
+		case PartInputAudio:
+			w.InputAudio = &wireInputAudio{Data: p.Data, Format: p.Format}
+		default:
+			return nil, fmt.Errorf("content part %d: unknown type %q (use text, video_url, audio_url or input_audio)", i+1, p.Type)
+		}
+		ws[i] = w
+	}
+	return json.Marshal(ws)
+}
+
+// UnmarshalRequest decodes a chat-completions request body (the server side: the simulated server
+// reads requests with it). Content may be a string or a part array.
+func UnmarshalRequest(data []byte) (Request, error) {
+	var w wireRequest
+	if err := json.Unmarshal(data, &w); err != nil {
+		return Request{}, fmt.Errorf("request body is not valid JSON: %w", err)
+	}
+	req := Request{Model: w.Model, Temperature: w.Temperature, TopP: w.TopP, MaxTokens: w.MaxTokens,
+		Seed: w.Seed, Messages: make([]Message, len(w.Messages))}
+	for i, m := range w.Messages {
+		parts, err := unmarshalContent(m.Content)
+		if err != nil {
+			return Request{}, fmt.Errorf("message %d: %w", i+1, err)
+		}
+		req.Messages[i] = Message{Role: m.Role, Content: parts}
+	}
+	return req, nil
+}
+
+func unmarshalContent(raw json.RawMessage) ([]Part, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		return []Part{TextPart(s)}, nil
+	}
+	var ws []wirePart
+	if err := json.Unmarshal(raw, &ws); err != nil {
+		return nil, fmt.Errorf("content is neither a string nor an array of parts: %w", err)
+	}
+	parts := make([]Part, len(ws))
+	for i, w := range ws {
+		p := Part{Type: w.Type}
+		switch {
+		case w.Type == PartText && w.Text != nil:
+			p.Text = *w.Text
+		case w.Type == PartVideoURL && w.VideoURL != nil:
+			p.URL = w.VideoURL.URL
+		case w.Type == PartAudioURL && w.AudioURL != nil:
+			p.URL = w.AudioURL.URL
+		case w.Type == PartInputAudio && w.InputAudio != nil:
+			p.Data, p.Format = w.InputAudio.Data, w.InputAudio.Format
+		default:
+			return nil, fmt.Errorf("content part %d: type %q without its field", i+1, w.Type)
+		}
+		parts[i] = p
+	}
+	return parts, nil
+}
+
+type wireResponse struct {
+	Choices []struct {
+		Message struct {
+			Content json.RawMessage `json:"content"`
+		} `json:"message"`
+		FinishReason *string `json:"finish_reason"`
+	} `json:"choices"`
+	Usage *struct {
+		PromptTokens     int `json:"prompt_tokens"`
+		CompletionTokens int `json:"completion_tokens"`
+	} `json:"usage"`
+	Error json.RawMessage `json:"error"`
+}
+
+// DecodeResponse reads a chat-completions response body: the first choice's text, its finish
+// reason and the token usage. A body that is not such a response (invalid or truncated JSON, no
+// choices, an error object) is an error; the HTTP client treats it as retryable.
+func DecodeResponse(body []byte) (Response, error) {
+	var w wireResponse
+	if err := json.Unmarshal(body, &w); err != nil {
+		return Response{}, fmt.Errorf("response is not valid JSON (%d bytes): %w", len(body), err)
+	}
+	if len(w.Error) > 0 && string(w.Error) != "null" {
+		return Response{}, fmt.Errorf("response carries an error: %s", serverMessage(body))
+	}
+	if len(w.Choices) == 0 {
+		return Response{}, fmt.Errorf("response has no choices")
+	}
+	c := w.Choices[0]
+	text, err := contentText(c.Message.Content)
+	if err != nil {
+		return Response{}, err
+	}
+	r := Response{Text: text}
+	if c.FinishReason != nil {
+		r.FinishReason = *c.FinishReason
+	}
+	if w.Usage != nil {
+		r.PromptTokens, r.CompletionTokens = w.Usage.PromptTokens, w.Usage.CompletionTokens
+	}
+	return r, nil
+}
+
+// contentText reads a message content: a string, null (an empty reply) or an array of text parts.
+func contentText(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	if raw[0] == '"' {
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	}
+	var parts []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(raw, &parts); err != nil {
+		return "", fmt.Errorf("message content is neither a string nor an array of parts")
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Type == PartText {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String(), nil
+}
+
+// serverMessage extracts a human-readable message from an error body: OpenAI's
+// {"error":{"message":…}}, {"error":"…"}, FastAPI's {"detail":…}, {"message":…}, or the start of
+// the body itself. Control characters are removed and the result is kept short.
+func serverMessage(body []byte) string {
+	var m struct {
+		Error   json.RawMessage `json:"error"`
+		Detail  json.RawMessage `json:"detail"`
+		Message string          `json:"message"`
+	}
+	msg := ""
+	if json.Unmarshal(body, &m) == nil {
+		var inner struct {
+			Message string `json:"message"`
+		}
+		var s string
+		switch {
+		case json.Unmarshal(m.Error, &inner) == nil && inner.Message != "":
+			msg = inner.Message
+		case json.Unmarshal(m.Error, &s) == nil && s != "":
+			msg = s
+		case json.Unmarshal(m.Detail, &s) == nil && s != "":
+			msg = s
+		case len(m.Detail) > 0 && string(m.Detail) != "null":
+			msg = string(m.Detail)
+		case m.Message != "":
+			msg = m.Message
+		}
+	}
+	if msg == "" {
+		msg = string(body)
+	}
+	return shorten(msg, 300)
+}
+
+// shorten removes control characters and cuts s to at most n runes.
+func shorten(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,256 @@
+package metrics
+
+import (
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/parse"
+)
+
+// smallRun is a builder with two models of n clips, one judge and an MI table.
+func smallRun(t *testing.T, n int, proto parse.Protocol, bootstrap int, seed uint64) *Builder {
+	t.Helper()
+	ls := datasets.DFEW()
+	r := rand.New(rand.NewPCG(seed, 99))
+	split := make([]datasets.Clip, n)
+	for i := range split {
+		split[i] = datasets.Clip{ClipID: itoa(i + 1), Fold: int32(1 + i%2), Label: ls.Labels[r.IntN(4)]}
+	}
+	b, err := NewBuilder(Options{Labels: ls, Protocol: proto, Bootstrap: bootstrap, Seed: 5, Folds: []int32{1, 2}, FoldAggregation: FoldsMean}, split)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mi := NewMITable("file")
+	for _, m := range []string{"a", "c"} {
+		if err := b.AddModel(m, "", "av"); err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range split {
+			if m == "a" && i%11 == 10 {
+				continue // a missing clip
+			}
+			pred := c.Label
+			if r.IntN(3) == 0 {
+				pred = ls.Labels[r.IntN(5)]
+			}
+			if r.IntN(15) == 0 {
+				pred = datasets.Unknown
+			}
+			order := []string{"vision_first", "audio_first", "no_desc"}[r.IntN(3)]
+			if err := b.AddSample(m, Sample{ClipID: c.ClipID, Pred: pred, QuarterPred: pred, Order: order}); err != nil {
+				t.Fatal(err)
+			}
+			e := pred
+			if r.IntN(4) == 0 {
+				e = ls.Labels[r.IntN(4)]
+			}
+			if err := b.AddJudgment(m, "j", c.ClipID, JudgeOutcome{Emotion: e}); err != nil {
+				t.Fatal(err)
+			}
+			mi.Set(c.ClipID, MIClass(1+r.IntN(3)))
+		}
+	}
+	b.SetMI(mi)
+	return b
+}
+
+// sampleCodes are one scored sample's outcome cells.
+type sampleCodes struct {
+	rc    int
+	cells []uint8
+	mc    uint8
+}
+
+func moments(v []float64) (mean, sd float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	for _, x := range v {
+		sd += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(v)-1))
+}
+
+// TestBootstrapMatchesNaive compares the count-based bootstrap with resampling the samples
+// themselves: every headline metric must have the same bootstrap mean, spread and interval
+// within Monte-Carlo error.
+func TestBootstrapMatchesNaive(t *testing.T) {
+	const reps = 8000
+	for _, proto := range []parse.Protocol{parse.ProtocolMigr, parse.ProtocolRobust} {
+		t.Run(string(proto), func(t *testing.T) {
+			b := smallRun(t, 80, proto, reps, 1)
+			mi := b.miByClip()
+			v := b.view(b.models[0])
+			var data []sampleCodes
+			for _, r := range v.recs {
+				data = append(data, sampleCodes{recCode(b.k, r.truth, r.pred), []uint8{b.cell(r, v.run.judged[0])}, miCell(r, mi[r.clip])})
+			}
+			pooled, _ := b.tallyAll(v, mi)
+			counted := b.bootstrapValues(pooled, "test")
+
+			keys := headlineKeys([]string{"j"})
+			naive := make([][]float64, len(keys))
+			rs := newRand(b.opts.Seed, "naive")
+			rng := rand.New(rs.pcg)
+			e := newEvaluator(b.k, b.supportExcludesUnknown())
+			tt := newTallies(b.k, 1)
+			row := make([]float64, len(keys))
+			for rep := 0; rep < reps; rep++ {
+				tt.reset()
+				for range data {
+					d := data[rng.IntN(len(data))]
+					tt.add(d.rc, d.cells, d.mc)
+				}
+				e.headline(tt, row)
+				for i, x := range row {
+					naive[i] = append(naive[i], x)
+				}
+			}
+			for i, key := range keys {
+				m1, s1 := moments(counted[i])
+				m2, s2 := moments(naive[i])
+				if s1 == 0 && s2 == 0 {
+					continue
+				}
+				if math.Abs(m1-m2) > 5*math.Max(s1, s2)*math.Sqrt(2.0/reps) {
+					t.Errorf("%s: bootstrap mean %v (counts) vs %v (samples)", key, m1, m2)
+				}
+				if math.Abs(s1/s2-1) > 0.05 {
+					t.Errorf("%s: bootstrap sd %v (counts) vs %v (samples)", key, s1, s2)
+				}
+				c1, c2 := percentileInterval(counted[i], 0.05), percentileInterval(naive[i], 0.05)
+				tol := 1.0/float64(len(data)) + 0.15*s1
+				if math.Abs(c1[0]-c2[0]) > tol || math.Abs(c1[1]-c2[1]) > tol {
+					t.Errorf("%s: interval %v (counts) vs %v (samples)", key, c1, c2)
+				}
+			}
+		})
+	}
+}
+
+// TestPairedBootstrapMatchesNaive does the same for the paired differences.
+func TestPairedBootstrapMatchesNaive(t *testing.T) {
+	const reps = 8000
+	b := smallRun(t, 80, parse.ProtocolRobust, reps, 2)
+	mi := b.miByClip()
+	a, c := b.view(b.models[0]), b.view(b.models[1])
+	type pairCodes struct{ rec, judge, mi int }
+	var data []pairCodes
+	pc := &pairCells{rec: make([]int64, b.k*(b.k+1)*(b.k+1)), judge: make([][nCells * nCells]int64, 1)}
+	w := b.k + 1
+	for clip := range b.clipTruth {
+		ra, ok1 := lastRec(a.run, int32(clip))
+		rc, ok2 := lastRec(c.run, int32(clip))
+		if !ok1 || !ok2 {
+			continue
+		}
+		d := pairCodes{(int(ra.truth)*w+int(ra.pred))*w + int(rc.pred),
+			int(b.cell(ra, a.run.judged[0])*nCells + b.cell(rc, c.run.judged[0])),
+			int(miCell(ra, mi[clip])*3 + miCell(rc, mi[clip]))}
+		data = append(data, d)
+		pc.n++
+		pc.rec[d.rec]++
+		pc.judge[0][d.judge]++
+		pc.mi[d.mi]++
+	}
+	keys := headlineKeys([]string{"j"})
+	counted := b.pairedDeltas(pc, len(keys), "test")
+	naive := make([][]float64, len(keys))
+	rng := rand.New(newRand(b.opts.Seed, "naive").pcg)
+	e := newEvaluator(b.k, false)
+	ta, tc := newTallies(b.k, 1), newTallies(b.k, 1)
+	base, cand := make([]float64, len(keys)), make([]float64, len(keys))
+	one := &pairCells{rec: make([]int64, len(pc.rec)), judge: make([][nCells * nCells]int64, 1)}
+	for rep := 0; rep < reps; rep++ {
+		clear(one.rec)
+		one.judge[0] = [nCells * nCells]int64{}
+		one.mi = [9]int64{}
+		for range data {
+			d := data[rng.IntN(len(data))]
+			one.rec[d.rec]++
+			one.judge[0][d.judge]++
+			one.mi[d.mi]++
+		}
+		one.split(ta, tc)
+		e.headline(ta, base)
+		e.headline(tc, cand)
+		for i := range keys {
+			naive[i] = append(naive[i], cand[i]-base[i])
+		}
+	}
+	for i, key := range keys {
+		m1, s1 := moments(counted[i])
+		m2, s2 := moments(naive[i])
+		if s1 == 0 && s2 == 0 {
+			continue
+		}
+		if math.Abs(m1-m2) > 5*math.Max(s1, s2)*math.Sqrt(2.0/reps) {
+			t.Errorf("%s: mean difference %v (counts) vs %v (samples)", key, m1, m2)
+		}
+		if math.Abs(s1/s2-1) > 0.05 {
+			t.Errorf("%s: sd %v (counts) vs %v (samples)", key, s1, s2)
+		}
+	}
+}
+
+// TestBootstrapDeterministic: the same seed gives the same intervals; another seed other ones;
+// and an interval holds its point estimate.
+func TestBootstrapDeterministic(t *testing.T) {
+	s1, err := smallRun(t, 60, parse.ProtocolMigr, 500, 3).Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, _ := smallRun(t, 60, parse.ProtocolMigr, 500, 3).Summary()
+	if !reflect.DeepEqual(s1, s2) {
+		t.Error("two summaries with one seed differ")
+	}
+	b := smallRun(t, 60, parse.ProtocolMigr, 500, 3)
+	b.opts.Seed = 6
+	s3, _ := b.Summary()
+	if reflect.DeepEqual(s1.Models["a"].CI, s3.Models["a"].CI) {
+		t.Error("another seed gave the same intervals")
+	}
+	m := s1.Models["a"]
+	wantKeys := headlineKeys([]string{"j"})
+	if len(m.CI) != len(wantKeys) {
+		t.Errorf("CI keys %v", m.CI)
+	}
+	for _, k := range []string{"war", "uar", "j.tf", "j.epc"} {
+		ci := m.CI[k]
+		v := map[string]float64{"war": m.WAR, "uar": m.UAR, "j.tf": m.Reliability["j"].TF, "j.epc": m.Reliability["j"].EPC}[k]
+		if !(ci[0] <= v && v <= ci[1]) || ci[0] == ci[1] {
+			t.Errorf("%s: interval %v around %v", k, ci, v)
+		}
+	}
+}
+
+func TestQuantile(t *testing.T) {
+	v := []float64{4, 1, 3, 2}
+	got := percentileInterval(v, 0.5) // quartiles of 1..4, type 7: 1.75 and 3.25
+	if got != [2]float64{1.75, 3.25} {
+		t.Errorf("quartiles %v", got)
+	}
+	if quantile([]float64{7}, 0.3) != 7 || quantile(nil, 0.5) != 0 {
+		t.Error("edge cases")
+	}
+}
+
+// TestCellSetDraw: a multinomial draw keeps the total and leaves empty cells out.
+func TestCellSetDraw(t *testing.T) {
+	cs := newCellSet([]int64{0, 5, 0, 20, 1})
+	if !reflect.DeepEqual(cs.codes, []int32{3, 1, 4}) || cs.n != 26 {
+		t.Fatalf("cells %v n %d", cs.codes, cs.n)
+	}
+	r := newRand(1, "t")
+	out := make([]int64, 3)
+	for i := 0; i < 1000; i++ {
+		cs.draw(r, out)
+		if out[0]+out[1]+out[2] != 26 || out[0] < 0 || out[1] < 0 || out[2] < 0 {
+			t.Fatalf("draw %v", out)
+		}
+	}
+}

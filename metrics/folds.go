@@ -1,0 +1,47 @@
+package metrics
+
+import (
+	"maps"
+	"math"
+	"slices"
+)
+
+// foldMean is the mean and sample standard deviation, over folds, of each headline metric
+// computed on one fold's samples (fold_aggregation mean). With one fold the deviation is 0.
+func (b *Builder) foldMean(keys []string, byFold map[int32]*tallies) map[string]MeanSD {
+	folds := slices.Sorted(maps.Keys(byFold))
+	e := newEvaluator(b.k, b.supportExcludesUnknown())
+	values := make([][]float64, len(keys))
+	row := make([]float64, len(keys))
+	for _, f := range folds {
+		e.headline(byFold[f], row)
+		for i, x := range row {
+			values[i] = append(values[i], x)
+		}
+	}
+	out := make(map[string]MeanSD, len(keys))
+	for i, key := range keys {
+		out[key] = meanSD(values[i])
+	}
+	return out
+}
+
+func meanSD(v []float64) MeanSD {
+	m := MeanSD{N: len(v)}
+	if len(v) == 0 {
+		return m
+	}
+	for _, x := range v {
+		m.Mean += x
+	}
+	m.Mean /= float64(len(v))
+	if len(v) > 1 {
+		var ss float64
+		for _, x := range v {
+			d := x - m.Mean
+			ss += float64(d * d)
+		}
+		m.SD = math.Sqrt(ss / float64(len(v)-1))
+	}
+	return m
+}

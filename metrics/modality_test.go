@@ -1,0 +1,162 @@
+package metrics
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/parse"
+)
+
+func TestMatchFormat(t *testing.T) {
+	v := "<vis_desc>a face</vis_desc><aud_desc>a voice</aud_desc><think>so</think><answer>sad</answer>"
+	a := "<aud_desc>a voice</aud_desc><vis_desc>a face</vis_desc><think>so</think><answer>sad</answer>"
+	cases := []struct {
+		raw  string
+		want Format
+	}{
+		{v, FormatVision},
+		{a, FormatAudio},
+		{" \n\t" + v + "\n\n", FormatVision},
+		{"\v\u3000\u00a0" + v + "\x1c", FormatVision}, // Python's \s, not Go's
+		{"<vis_desc>multi\nline</vis_desc>\n<aud_desc>x\n</aud_desc>\n<think>\n</think>\n<answer>\nsad\n</answer>", FormatVision},
+		{v + "<|im_end|>", 0},
+		{"x" + v, 0},
+		{"<vis_desc>a</vis_desc><think>so</think><answer>sad</answer>", 0},
+		{"<vis_desc>a</vis_desc><aud_desc>b</aud_desc><think>so</think><answer>sad", 0},
+		{"<think>so</think><answer>sad</answer>", 0},
+		// The lazy .*? may still run over a closing tag to find a match, as in Python.
+		{"<vis_desc>a</vis_desc>b</vis_desc><aud_desc>c</aud_desc><think>d</think><answer>e</answer>", FormatVision},
+		{"", 0},
+	}
+	for _, tc := range cases {
+		if got := MatchFormat(tc.raw); got != tc.want {
+			t.Errorf("MatchFormat(%q) = %v, want %v", tc.raw, got, tc.want)
+		}
+	}
+}
+
+func TestFormatReward(t *testing.T) {
+	cases := []struct {
+		mi   MIClass
+		f    Format
+		want float64
+	}{
+		{MIVision, FormatVision, 1}, {MIVision, FormatAudio, 0}, {MIVision, 0, 0},
+		{MIAudio, FormatAudio, 1}, {MIAudio, FormatVision, 0},
+		{MIMultimodal, FormatVision, 0.5}, {MIMultimodal, FormatAudio, 0.5}, {MIMultimodal, 0, -1},
+		{miNone, FormatVision, 0.5}, {miNone, 0, -1},
+	}
+	for _, tc := range cases {
+		if got := FormatReward(tc.mi, tc.f); got != tc.want {
+			t.Errorf("FormatReward(%v, %v) = %v, want %v", tc.mi, tc.f, got, tc.want)
+		}
+	}
+}
+
+func TestModality(t *testing.T) {
+	ls := datasets.DFEW()
+	split := splitOf("happy", "happy", "happy", "happy", "happy", "happy")
+	ss := []Sample{
+		{ClipID: "1", Pred: "happy", Order: "vision_first", Format: FormatVision}, // MI vision: aligned, reward 1
+		{ClipID: "2", Pred: "happy", Order: "audio_first", Format: FormatAudio},   // MI vision: misaligned, reward 0
+		{ClipID: "3", Pred: "happy", Order: "audio_first", Format: FormatAudio},   // MI audio: aligned, reward 1
+		{ClipID: "4", Pred: "happy", Order: "no_desc", Cue: CueVisual},            // MI multimodal: reward −1
+		{ClipID: "5", Pred: "happy", Order: "no_desc", Cue: CueAudio},             // no MI entry: multimodal, −1
+		// clip 6 is missing: not an output.
+	}
+	mi := NewMITable("file")
+	mi.Set("1", MIVision)
+	mi.Set("02", MIVision)
+	mi.Set("3", MIAudio)
+	mi.Set("4", MIMultimodal)
+	mi.Set("6", MIAudio)
+	s, err := Build(Input{Clips: split, Models: []ModelInput{{Name: "m", Samples: ss}}, MI: mi},
+		Options{Labels: ls, Protocol: parse.ProtocolRobust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Models["m"].Modality
+	want := &Modality{
+		Order:        map[string]float64{"vision_first": 0.2, "audio_first": 0.4, "no_desc": 0.4},
+		FormatReward: (1 + 0 + 1 - 1 - 1) / 5.0,
+		MIAligned:    2.0 / 3,
+		MISource:     "file",
+		MI:           map[string]float64{"vision": 0.4, "audio": 0.2, "multimodal": 0.4},
+		MIOrder: map[string]map[string]int{
+			"vision":     {"vision_first": 1, "audio_first": 1, "no_desc": 0},
+			"audio":      {"vision_first": 0, "audio_first": 1, "no_desc": 0},
+			"multimodal": {"vision_first": 0, "audio_first": 0, "no_desc": 2},
+		},
+		VisualInitiation:  0.5,
+		VisualInitiationN: 2,
+	}
+	if !reflect.DeepEqual(m, want) {
+		t.Errorf("modality\n got %+v\nwant %+v", m, want)
+	}
+	// Without an MI table every clip counts as multimodal and no MI distribution is reported.
+	s, err = Build(Input{Clips: split, Models: []ModelInput{{Name: "m", Samples: ss}}},
+		Options{Labels: ls, Protocol: parse.ProtocolRobust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = s.Models["m"].Modality
+	if m.MI != nil || m.MISource != "" || m.MIAligned != 0 || !near(m.FormatReward, (0.5+0.5+0.5-1-1)/5) {
+		t.Errorf("without MI: %+v", m)
+	}
+}
+
+func TestFirstCue(t *testing.T) {
+	cases := []struct {
+		text string
+		want Cue
+	}{
+		{"Her voice trembles while her face stays calm.", CueAudio},
+		{"Her face stays calm while her voice trembles.", CueVisual},
+		{"The man is FROWNING, and then he shouts.", CueVisual},
+		{"He says nothing; tears run down.", CueAudio},
+		{"wide-eyed and silent", CueVisual},
+		{"She is clearly upset about the news.", CueNone},
+		{"", CueNone},
+		{"Surfaces, lookups and soundness", CueNone}, // whole words only
+		{"Le visage (face) est triste", CueVisual},
+		{"éclat de voix, then a smile", CueVisual},
+	}
+	for _, tc := range cases {
+		if got := FirstCue(tc.text); got != tc.want {
+			t.Errorf("FirstCue(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestDrift(t *testing.T) {
+	ls := datasets.DFEW()
+	ss := samples("1:happy 2:sad")
+	j := map[string]map[string]JudgeOutcome{"c": {
+		// Truth happy, answer happy; five sentences, one per bin.
+		"1": {Emotion: "happy", SentenceLabels: []string{"happy", "", "sad", "happy", "sad"}},
+		// Truth sad, answer sad; two sentences at 0.25 and 0.75: bins 1 and 3.
+		"2": {Emotion: "sad", SentenceLabels: []string{"sad", "neutral"}},
+	}}
+	s, err := Build(Input{Clips: splitOf("happy", "sad"), Models: []ModelInput{{Name: "m", Samples: ss, Judgments: j}}},
+		Options{Labels: ls, Protocol: parse.ProtocolRobust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.Models["m"].Drift["c"]
+	// Bin 1 holds clip 1's sentence without emotion (not counted) and clip 2's "sad"; bin 3
+	// clip 1's "happy" and clip 2's "neutral".
+	want := &Drift{
+		Bins:        []float64{0.1, 0.3, 0.5, 0.7, 0.9},
+		Grounded:    []float64{1, 1, 0, 0.5, 0},
+		AgreeAnswer: []float64{1, 1, 0, 0.5, 0},
+		Sentences:   []int{1, 1, 1, 2, 1},
+		Grounding:   3.0 / 6,
+	}
+	if !reflect.DeepEqual(d, want) {
+		t.Errorf("drift\n got %+v\nwant %+v", d, want)
+	}
+	if _, ok := s.Models["m"].Drift["other"]; ok {
+		t.Error("a judge without sentence labels has no drift curve")
+	}
+}

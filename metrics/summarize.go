@@ -1,0 +1,283 @@
+package metrics
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/parse"
+)
+
+// Summary computes every metric of the samples and judgments added so far.
+func (b *Builder) Summary() (*Summary, error) {
+	o := b.opts
+	s := &Summary{
+		Schema:          SummarySchema,
+		Dataset:         o.Labels.Name,
+		Folds:           slices.Sorted(slices.Values(o.Folds)),
+		Protocol:        string(o.Protocol),
+		FoldAggregation: o.FoldAggregation,
+		Synthetic:       o.Synthetic,
+		Labels:          slices.Clone(o.Labels.Labels),
+		Judges:          slices.Clone(b.judges),
+		Models:          map[string]*ModelSummary{},
+		Comparisons:     []Comparison{},
+		Statistics:      Statistics{Bootstrap: o.Bootstrap, Seed: o.Seed, Alpha: o.Alpha},
+	}
+	if s.Folds == nil {
+		s.Folds = []int32{}
+	}
+	mi := b.miByClip()
+	views := map[string]*view{}
+	for _, m := range b.models {
+		v := b.view(m)
+		views[m.name] = v
+		s.ModelOrder = append(s.ModelOrder, m.name)
+		s.Models[m.name] = b.modelSummary(v, mi)
+	}
+	s.Agreement = b.agreement(views)
+	pairs := o.Pairs
+	if pairs == nil {
+		for _, m := range b.models[min(1, len(b.models)):] {
+			pairs = append(pairs, Pair{Baseline: b.models[0].name, Candidate: m.name})
+		}
+	}
+	for _, p := range pairs {
+		a, ok := views[p.Baseline]
+		c, ok2 := views[p.Candidate]
+		if !ok || !ok2 {
+			return nil, fmt.Errorf("metrics: comparison %s vs %s names a model that was not added", p.Baseline, p.Candidate)
+		}
+		cmp, err := b.compare(a, c, mi)
+		if err != nil {
+			return nil, err
+		}
+		s.Comparisons = append(s.Comparisons, cmp...)
+	}
+	return s, nil
+}
+
+// miByClip resolves the MI table to clip indexes; clips without an entry are multimodal.
+func (b *Builder) miByClip() []MIClass {
+	mi := make([]MIClass, len(b.clipTruth))
+	for i := range mi {
+		mi[i] = MIMultimodal
+	}
+	if b.mi == nil {
+		return mi
+	}
+	for id, c := range b.clipIdx {
+		if m, ok := b.mi.classes[id]; ok {
+			mi[c] = m
+		}
+	}
+	return mi
+}
+
+// supportExcludesUnknown reports whether recall denominators leave out unknown answers (the
+// authors' count_emotion_MAFW, under migr only).
+func (b *Builder) supportExcludesUnknown() bool {
+	return b.opts.Protocol == parse.ProtocolMigr && b.opts.Labels.Name == "mafw"
+}
+
+// tallyAll counts a view's outcome cells, pooled and per fold.
+func (b *Builder) tallyAll(v *view, mi []MIClass) (pooled *tallies, byFold map[int32]*tallies) {
+	judges := make([]*judgeRun, len(v.judges))
+	for i, j := range v.judges {
+		judges[i] = v.run.judged[j]
+	}
+	pooled = newTallies(b.k, len(judges))
+	byFold = map[int32]*tallies{}
+	cells := make([]uint8, len(judges))
+	for _, r := range v.recs {
+		for i, jr := range judges {
+			cells[i] = b.cell(r, jr)
+		}
+		rc, mc := recCode(b.k, r.truth, r.pred), miCell(r, mi[r.clip])
+		pooled.add(rc, cells, mc)
+		if b.opts.FoldAggregation == FoldsMean {
+			t := byFold[r.fold]
+			if t == nil {
+				t = newTallies(b.k, len(judges))
+				byFold[r.fold] = t
+			}
+			t.add(rc, cells, mc)
+		}
+	}
+	return pooled, byFold
+}
+
+func (b *Builder) judgeNames(v *view) []string {
+	names := make([]string, len(v.judges))
+	for i, j := range v.judges {
+		names[i] = b.judges[j]
+	}
+	return names
+}
+
+func (b *Builder) modelSummary(v *view, mi []MIClass) *ModelSummary {
+	m := v.run
+	ms := &ModelSummary{
+		Backend:     m.backend,
+		Variant:     m.variant,
+		Missing:     v.missing,
+		Duplicates:  v.duplicates,
+		Extra:       v.extra,
+		Retries:     m.retries,
+		Reliability: map[string]*Reliability{},
+		CI:          map[string][2]float64{},
+	}
+	t, byFold := b.tallyAll(v, mi)
+	b.recognition(v, t, ms)
+	for i, j := range v.judges {
+		ms.Reliability[b.judges[j]] = b.reliability(v, j, t.judge[i])
+	}
+	ms.Modality = b.modality(v, mi)
+	for _, j := range v.judges {
+		if d := b.drift(v, j); d != nil {
+			if ms.Drift == nil {
+				ms.Drift = map[string]*Drift{}
+			}
+			ms.Drift[b.judges[j]] = d
+		}
+	}
+	keys := headlineKeys(b.judgeNames(v))
+	if b.opts.Bootstrap > 0 {
+		ci := b.intervals(t, "model/"+m.name)
+		for i, key := range keys {
+			ms.CI[key] = ci[i]
+		}
+	}
+	if b.opts.FoldAggregation == FoldsMean {
+		ms.FoldMean = b.foldMean(keys, byFold)
+	}
+	return ms
+}
+
+// recognition fills the recognition metrics. The confusion matrix is built in sample order
+// because, under migr, it reproduces where the authors' script books an unknown answer.
+func (b *Builder) recognition(v *view, t *tallies, ms *ModelSummary) {
+	k, w := b.k, b.k+1
+	e := newEvaluator(k, b.supportExcludesUnknown())
+	ms.WAR, ms.UAR, ms.MacroF1 = e.recognition(t.rec)
+	for _, c := range t.rec {
+		ms.N += int(c)
+	}
+	ms.PerClass = map[string]ClassStats{}
+	for i, label := range b.opts.Labels.Labels {
+		row := t.rec[(i+1)*w : (i+2)*w]
+		cs := ClassStats{Correct: int(row[i])}
+		for p, c := range row {
+			if p < k || !e.supportExcludesUnknown {
+				cs.Support += int(c)
+			}
+		}
+		for tr := 1; tr <= k; tr++ {
+			cs.Predicted += int(t.rec[tr*w+i])
+		}
+		ms.Correct += cs.Correct
+		cs.Recall = ratio(int64(cs.Correct), int64(cs.Support))
+		cs.Precision = ratio(int64(cs.Correct), int64(cs.Predicted))
+		cs.F1 = f1(cs.Precision, cs.Recall)
+		ms.PerClass[label] = cs
+	}
+	ms.Confusion = Confusion{Labels: append(slices.Clone(b.opts.Labels.Labels), datasets.Unknown), Matrix: make([][]int, k)}
+	for i := range ms.Confusion.Matrix {
+		ms.Confusion.Matrix[i] = make([]int, w)
+	}
+	migr := b.opts.Protocol == parse.ProtocolMigr
+	// lastTruth is the label the authors' script last looked up: it books an unknown answer (or a
+	// clip it has no label for) in that row. count_emotion_DFEW looks the label up before matching
+	// the answer, count_emotion_MAFW after.
+	lastTruth := int8(-1)
+	ms.ParseStatus = map[string]int{}
+	normCount := make([]int, len(b.norms.list))
+	for _, r := range v.recs {
+		if r.truth >= 0 && (!e.supportExcludesUnknown || int(r.pred) < k) {
+			lastTruth = r.truth
+		}
+		switch {
+		case r.truth >= 0 && int(r.pred) < k:
+			ms.Confusion.Matrix[r.truth][r.pred]++
+		default:
+			ms.Unknown++
+			row := r.truth
+			if migr && lastTruth >= 0 {
+				row = lastTruth
+			}
+			// With no earlier label the authors' script stops with an error; the sample's own row
+			// is the sensible place, and a clip outside the split has none.
+			if row >= 0 {
+				ms.Confusion.Matrix[row][k]++
+			}
+		}
+		if !r.output() {
+			continue
+		}
+		ms.ParseStatus[b.statuses.list[r.status]]++
+		if r.flags&flagError != 0 {
+			ms.Errors++
+		}
+		for i := range normCount {
+			if r.norm&(1<<i) != 0 {
+				normCount[i]++
+			}
+		}
+	}
+	ms.Normalizations = countsByName(b.norms.list, normCount)
+}
+
+func countsByName(names []string, counts []int) map[string]int {
+	var out map[string]int
+	for i, c := range counts {
+		if c > 0 {
+			if out == nil {
+				out = map[string]int{}
+			}
+			out[names[i]] = c
+		}
+	}
+	return out
+}
+
+// reliability is the quarter table of a model under judge j. Fallbacks, errors, unknown
+// emotions and normalisations are counted once per judged clip of the view.
+func (b *Builder) reliability(v *view, j int, cells [nCells]int64) *Reliability {
+	q := quarterOf(cells)
+	rel := &Reliability{
+		N: int(q.n), TT: q.tt, TF: q.tf, FT: q.ft, FF: q.ff, Counts: q.counts,
+		TFGivenCorrect: q.tfGivenCorrect, EPC: q.epc, EEA: q.eea,
+	}
+	jr := v.run.judged[j]
+	seen := make([]bool, len(b.clipTruth))
+	normCount := make([]int, len(b.norms.list))
+	var outcomes, fallbacks int
+	for _, r := range v.recs {
+		if seen[r.clip] {
+			continue
+		}
+		seen[r.clip] = true
+		o := jr.judgment(r.clip)
+		if o.flags&jPresent == 0 {
+			continue
+		}
+		outcomes++
+		if o.flags&jFallback != 0 {
+			fallbacks++
+		}
+		if o.flags&jErr != 0 {
+			rel.Errors++
+		}
+		if int(o.emotion) == b.k {
+			rel.Unknown++
+		}
+		for i := range normCount {
+			if o.norm&(1<<i) != 0 {
+				normCount[i]++
+			}
+		}
+	}
+	rel.Fallback = ratio(int64(fallbacks), int64(outcomes))
+	rel.Normalizations = countsByName(b.norms.list, normCount)
+	return rel
+}

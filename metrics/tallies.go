@@ -1,0 +1,213 @@
+package metrics
+
+import "github.com/emoeval/emoeval/eval/parse"
+
+// Every headline metric is a function of per-sample categorical outcomes, so it is a function of
+// counts of outcome cells: the (truth, prediction) matrix, each judge's quarter cell, and the
+// MI-alignment cell. tallies hold those counts; the bootstrap redraws them.
+type tallies struct {
+	k int
+	// rec is the (k+1)×(k+1) count matrix: row truth+1 (row 0: outside the split), column the
+	// prediction (column k: unknown).
+	rec   []int64
+	judge [][nCells]int64
+	mi    [3]int64
+}
+
+// Quarter cells. A sample in TT always has prediction = explanation and one in TF or FT never
+// does, so five cells carry the quarter table and EPC together.
+const (
+	cellTT = iota
+	cellTF
+	cellFT
+	cellFFAgree // both wrong, prediction = explanation
+	cellFF
+	nCells
+)
+
+// MI-alignment cells.
+const (
+	miIneligible = iota // MI multimodal, no MI, or no output
+	miAligned           // the first description is the MI modality
+	miMisaligned
+)
+
+func newTallies(k, judges int) *tallies {
+	return &tallies{k: k, rec: make([]int64, (k+1)*(k+1)), judge: make([][nCells]int64, judges)}
+}
+
+func (t *tallies) reset() {
+	clear(t.rec)
+	clear(t.judge)
+	t.mi = [3]int64{}
+}
+
+func recCode(k int, truth, pred int8) int { return (int(truth)+1)*(k+1) + int(pred) }
+
+// cell is a sample's quarter cell under a judge.
+func (b *Builder) cell(r rec, jr *judgeRun) uint8 {
+	k := int8(b.k)
+	j := jr.judgment(r.clip)
+	present := j.flags&jPresent != 0
+	if b.opts.Protocol == parse.ProtocolMigr {
+		// The authors' consistency script: an answer it cannot read, a missing or unusable judge
+		// reply, or a clip without a label raises, and the sample goes to FF.
+		if r.truth < 0 || r.qpred == k || !present || j.emotion < 0 || j.emotion == k {
+			return cellFF
+		}
+		return quarterCell(r.qpred == r.truth, j.emotion == r.truth, r.qpred == j.emotion)
+	}
+	judged := present && j.flags&jErr == 0 && j.emotion >= 0 && j.emotion < k
+	predOK := r.pred != k && r.pred == r.truth
+	return quarterCell(predOK, judged && j.emotion == r.truth, r.pred != k && judged && r.pred == j.emotion)
+}
+
+func quarterCell(predOK, explOK, agree bool) uint8 {
+	switch {
+	case predOK && explOK:
+		return cellTT
+	case predOK:
+		return cellTF
+	case explOK:
+		return cellFT
+	case agree:
+		return cellFFAgree
+	}
+	return cellFF
+}
+
+// miCell is a sample's MI-alignment cell; mi is its clip's MI class.
+func miCell(r rec, mi MIClass) uint8 {
+	if !r.output() {
+		return miIneligible
+	}
+	switch {
+	case mi == MIVision && r.order == orderVisionFirst, mi == MIAudio && r.order == orderAudioFirst:
+		return miAligned
+	case mi == MIVision || mi == MIAudio:
+		return miMisaligned
+	}
+	return miIneligible
+}
+
+// add counts one sample.
+func (t *tallies) add(rc int, cells []uint8, mc uint8) {
+	t.rec[rc]++
+	for j, c := range cells {
+		t.judge[j][c]++
+	}
+	t.mi[mc]++
+}
+
+// headlineKeys names the headline metrics in the order evaluator.headline writes them.
+func headlineKeys(judges []string) []string {
+	keys := []string{"war", "uar", "macro_f1"}
+	for _, j := range judges {
+		for _, m := range quarterKeys {
+			keys = append(keys, j+"."+m)
+		}
+	}
+	return append(keys, "mi_aligned")
+}
+
+var quarterKeys = []string{"tt", "tf", "ft", "ff", "tf_given_correct", "epc", "eea"}
+
+// evaluator computes headline metrics from tallies without allocating.
+type evaluator struct {
+	k int
+	// supportExcludesUnknown reproduces count_emotion_MAFW, which counts a class's support only
+	// after the answer matched a label: under migr on MAFW an unknown answer is in no class's
+	// recall denominator (it still counts in WAR's).
+	supportExcludesUnknown bool
+	predicted              []int64
+}
+
+func newEvaluator(k int, supportExcludesUnknown bool) *evaluator {
+	return &evaluator{k: k, supportExcludesUnknown: supportExcludesUnknown, predicted: make([]int64, k)}
+}
+
+// headline writes the values named by headlineKeys into dst.
+func (e *evaluator) headline(t *tallies, dst []float64) {
+	dst[0], dst[1], dst[2] = e.recognition(t.rec)
+	i := 3
+	for _, c := range t.judge {
+		q := quarterOf(c)
+		copy(dst[i:], []float64{q.tt, q.tf, q.ft, q.ff, q.tfGivenCorrect, q.epc, q.eea})
+		i += len(quarterKeys)
+	}
+	dst[i] = ratio(t.mi[miAligned], t.mi[miAligned]+t.mi[miMisaligned])
+}
+
+// recognition returns WAR, UAR and macro-F1 of a count matrix.
+func (e *evaluator) recognition(cm []int64) (war, uar, macroF1 float64) {
+	k, w := e.k, e.k+1
+	clear(e.predicted)
+	var n, correct int64
+	for _, c := range cm[:w] { // outside the split: in N, never correct
+		n += c
+	}
+	for t := 0; t < k; t++ {
+		row := cm[(t+1)*w : (t+2)*w]
+		for p, c := range row[:k] {
+			e.predicted[p] += c
+		}
+		n += row[k]
+		for _, c := range row[:k] {
+			n += c
+		}
+		correct += row[t]
+	}
+	for t := 0; t < k; t++ {
+		row := cm[(t+1)*w : (t+2)*w]
+		support := row[k]
+		if e.supportExcludesUnknown {
+			support = 0
+		}
+		for _, c := range row[:k] {
+			support += c
+		}
+		recall := ratio(row[t], support)
+		precision := ratio(row[t], e.predicted[t])
+		uar += recall
+		macroF1 += f1(precision, recall)
+	}
+	return ratio(correct, n), uar / float64(k), macroF1 / float64(k)
+}
+
+func f1(precision, recall float64) float64 {
+	if precision+recall == 0 {
+		return 0
+	}
+	return 2 * precision * recall / (precision + recall)
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// quarter is the quarter table of one set of cells.
+type quarter struct {
+	n                                        int64
+	tt, tf, ft, ff, tfGivenCorrect, epc, eea float64
+	counts                                   QuarterCounts
+}
+
+func quarterOf(c [nCells]int64) quarter {
+	n := c[cellTT] + c[cellTF] + c[cellFT] + c[cellFFAgree] + c[cellFF]
+	ff := c[cellFFAgree] + c[cellFF]
+	epc := c[cellTT] + c[cellFFAgree]
+	return quarter{
+		n:              n,
+		tt:             ratio(c[cellTT], n),
+		tf:             ratio(c[cellTF], n),
+		ft:             ratio(c[cellFT], n),
+		ff:             ratio(ff, n),
+		tfGivenCorrect: ratio(c[cellTF], c[cellTT]+c[cellTF]),
+		epc:            ratio(epc, n),
+		eea:            ratio(c[cellTT]+c[cellFT], n),
+		counts:         QuarterCounts{TT: int(c[cellTT]), TF: int(c[cellTF]), FT: int(c[cellFT]), FF: int(ff), EPC: int(epc)},
+	}
+}
