@@ -62,10 +62,10 @@ type ScoreOptions struct {
 	Force  bool
 	Report ReportOptions
 
-	Env     Env
-	HTTP    *http.Client
-	Command string
-	Now     func() time.Time
+	Env     Env              `json:"-"`
+	HTTP    *http.Client     `json:"-"`
+	Command string           `json:"-"`
+	Now     func() time.Time `json:"-"`
 }
 
 // ScoreResult is what `score` shows.
@@ -131,8 +131,11 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 	var (
 		stage string
 		store chat.Store
-		hash  = scoreHash(o)
 	)
+	hash, err := scoreHash(o)
+	if err != nil {
+		return nil, err
+	}
 	if o.Out != "" {
 		if err := CheckRunDir(o.Out, hash, o.Force); err != nil {
 			return nil, err
@@ -325,18 +328,19 @@ func checkReplies(replays []*replay.Judge, files []JudgmentFile, clips []dataset
 
 // scoreHash identifies a score invocation's configuration (its inputs by path; their content
 // is checksummed in the manifest).
-func scoreHash(o ScoreOptions) string {
+func scoreHash(o ScoreOptions) (string, error) {
 	c := o
-	c.Out, c.Force, c.Env, c.HTTP, c.Command, c.Now, c.Report = "", false, nil, nil, "", nil, ReportOptions{}
-	b, _ := json.Marshal(c)
+	c.Out, c.Force, c.Report = "", false, ReportOptions{}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", inputerr.New("", "options: %v", err) // a non-finite --alpha
+	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return hex.EncodeToString(sum[:]), nil
 }
 
 func scoreManifest(o ScoreOptions, hash string, split *datasets.Split, specs []JudgeSpec, started time.Time) (*Manifest, error) {
-	cfg := o
-	cfg.Env, cfg.HTTP, cfg.Now = nil, nil, nil
-	raw, err := json.Marshal(cfg)
+	raw, err := json.Marshal(o)
 	if err != nil {
 		return nil, err
 	}

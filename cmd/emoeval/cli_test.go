@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// repo is the repository root, where the shared fixtures live.
+const repo = "../.."
+
+// importFixture imports the DFEW fixture split files into a split file.
+func importFixture(t *testing.T, dir string) string {
+	t.Helper()
+	out := filepath.Join(dir, "dfew.parquet")
+	r := runCLI(t, nil, "datasets", "import", "dfew", "--labels", filepath.Join(repo, "testdata/dfew"), "--media-root", "/data/DFEW", "-o", out)
+	if r.code != 0 {
+		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
+	}
+	return out
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		writeFile(t, p, got)
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, got)
+	}
+}
+
+func TestDatasetsCommands(t *testing.T) {
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	r := runCLI(t, nil, "datasets", "inspect", split)
+	if r.code != 0 || !strings.Contains(r.stdout, "fold") {
+		t.Fatalf("inspect: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, nil, "datasets", "inspect", split, "--json")
+	var in struct {
+		Dataset string `json:"dataset"`
+		Clips   int    `json:"clips"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &in); err != nil || in.Dataset != "dfew" || in.Clips != 150 {
+		t.Fatalf("inspect --json: %v %+v\n%s", err, in, r.stdout)
+	}
+	synth := filepath.Join(dir, "synth.parquet")
+	r = runCLI(t, nil, "datasets", "synth", "--dataset", "mafw", "--folds", "5", "--seed", "4", "-o", synth)
+	if r.code != 0 {
+		t.Fatalf("synth: exit %d: %s", r.code, r.stderr)
+	}
+	r = runCLI(t, nil, "datasets", "inspect", synth)
+	if r.code != 0 || !strings.Contains(strings.ToLower(r.stdout), "synthetic") {
+		t.Fatalf("inspect of a synthetic split does not say so: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestScoreReproducesTheAuthorsTables(t *testing.T) {
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	res := filepath.Join(repo, "testdata/results")
+	r := runCLI(t, nil, "score", "--split", split, "--fold", "5",
+		"--model", "r1-omni="+filepath.Join(res, "r1omni_dfew5.txt"),
+		"--model", "migr="+filepath.Join(res, "migr_dfew5.txt"),
+		"--judgments", "gpt/r1-omni="+filepath.Join(res, "gpt_r1omni_dfew5.json"),
+		"--judgments", "gpt/migr="+filepath.Join(res, "gpt_migr_dfew5.json"),
+		"--bootstrap", "0", "--reference=false", "--format", "md")
+	if r.code != 0 {
+		t.Fatalf("score: exit %d: %s", r.code, r.stderr)
+	}
+	golden(t, "score_dfew5.md.golden", r.stdout)
+}
+
+func TestScoreBadInput(t *testing.T) {
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	res := filepath.Join(repo, "testdata/results")
+	notInSplit := filepath.Join(dir, "extra.txt")
+	writeFile(t, notInSplit, "147|<answer>disgust</answer>\n99999|<think>x</think>\n<answer>sad</answer>\n")
+	empty := filepath.Join(dir, "empty.txt")
+	writeFile(t, empty, "")
+	notParquet := filepath.Join(dir, "split-bad.parquet")
+	writeFile(t, notParquet, "video_name,label\n1,2\n")
+	truncated := filepath.Join(dir, "split-trunc.parquet")
+	data, err := os.ReadFile(split)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, truncated, string(data[:len(data)/2]))
+	model := "m=" + filepath.Join(res, "r1omni_dfew5.txt")
+
+	cases := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"clip not in the split", []string{"score", "--split", split, "--model", "m=" + notInSplit}, []string{"extra.txt:2", `"99999"`, "not in the test set of fold 5"}},
+		{"empty model file", []string{"score", "--split", split, "--model", "m=" + empty}, []string{"empty.txt"}},
+		{"split not parquet", []string{"score", "--split", notParquet, "--model", model}, []string{"split-bad.parquet"}},
+		{"split truncated", []string{"score", "--split", truncated, "--model", model}, []string{"split-trunc.parquet"}},
+		{"missing fold", []string{"score", "--split", split, "--fold", "7", "--model", model}, []string{"no fold 7"}},
+		{"unknown format", []string{"score", "--split", split, "--model", "m=" + filepath.Join(res, "r1omni_dfew5.txt") + ":yaml"}, []string{`unknown format "yaml"`}},
+		{"judgments for a missing model", []string{"score", "--split", split, "--model", model, "--judgments", "nobody=" + filepath.Join(res, "gpt_r1omni_dfew5.json")}, []string{`model "nobody"`}},
+		{"unknown flag", []string{"score", "--splt", split}, []string{"unknown flag"}},
+		{"no split flag", []string{"score", "--model", model}, []string{"split"}},
+		{"bad protocol", []string{"score", "--split", split, "--model", model, "--protocol", "lenient"}, []string{`"lenient"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
+			r := runCLI(t, nil, append(tc.args, "--out", out)...)
+			if r.code != exitBadInput {
+				t.Fatalf("exit %d, want 2\nstderr: %s", r.code, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr does not contain %q:\n%s", w, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "panic") || strings.Contains(r.stderr, "goroutine") {
+				t.Errorf("a panic reached the user:\n%s", r.stderr)
+			}
+			for _, f := range []string{"predictions.parquet", "summary.json", "manifest.json", "report"} {
+				if _, err := os.Stat(filepath.Join(out, f)); err == nil {
+					t.Errorf("%s was written despite the error", f)
+				}
+			}
+		})
+	}
+}
+
+func TestScoreOutReportCompare(t *testing.T) {
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	res := filepath.Join(repo, "testdata/results")
+	runs := map[string]string{}
+	for _, m := range []struct{ name, file, replies string }{
+		{"r1-omni", "r1omni_dfew5.txt", "gpt_r1omni_dfew5.json"},
+		{"migr", "migr_dfew5.txt", "gpt_migr_dfew5.json"},
+	} {
+		out := filepath.Join(dir, "run-"+m.name)
+		r := runCLI(t, nil, "score", "--split", split, "--model", m.name+"="+filepath.Join(res, m.file),
+			"--judgments", "gpt/"+m.name+"="+filepath.Join(res, m.replies), "--judge", "lexicon",
+			"--bootstrap", "200", "--out", out, "--formats", "md,csv,png", "--format", "none")
+		if r.code != 0 {
+			t.Fatalf("score %s: exit %d: %s", m.name, r.code, r.stderr)
+		}
+		for _, f := range []string{"predictions.parquet", "judgments.parquet", "summary.json", "manifest.json", "report/tables/recognition.md", "report/figures"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Errorf("score --out did not write %s", f)
+			}
+		}
+		runs[m.name] = out
+	}
+
+	// report renders again from the files alone.
+	r := runCLI(t, nil, "report", runs["migr"], "--formats", "txt,pdf")
+	if r.code != 0 {
+		t.Fatalf("report: exit %d: %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(runs["migr"], "report", "report.pdf")); err != nil {
+		t.Error("report did not write report.pdf")
+	}
+
+	// compare: a passing gate, a failing gate, a gate that cannot be evaluated.
+	junit := filepath.Join(dir, "gates.xml")
+	summary := filepath.Join(dir, "step-summary.md")
+	env := map[string]string{"GITHUB_STEP_SUMMARY": summary}
+	r = runCLI(t, env, "compare", runs["r1-omni"], runs["migr"], "--gate", "war:max-drop=100pp", "--junit", junit, "--bootstrap", "200")
+	if r.code != 0 {
+		t.Fatalf("compare with a lenient gate: exit %d: %s\n%s", r.code, r.stderr, r.stdout)
+	}
+	if b, err := os.ReadFile(summary); err != nil || !strings.Contains(string(b), "war") {
+		t.Errorf("$GITHUB_STEP_SUMMARY not appended: %v", err)
+	}
+	if b, err := os.ReadFile(junit); err != nil || !strings.Contains(string(b), "<testcase") {
+		t.Errorf("JUnit not written: %v", err)
+	}
+	r = runCLI(t, nil, "compare", runs["r1-omni"], runs["migr"], "--gate", "war:min=1", "--bootstrap", "200")
+	if r.code != exitGateFailed {
+		t.Fatalf("compare with an impossible gate: exit %d, want 1: %s", r.code, r.stderr)
+	}
+	r = runCLI(t, nil, "compare", runs["r1-omni"], runs["migr"], "--gate", "nojudge.tf:max-rise=0", "--bootstrap", "200")
+	if r.code != exitBadInput {
+		t.Fatalf("compare with a gate on a missing judge: exit %d, want 2: %s", r.code, r.stderr)
+	}
+	r = runCLI(t, nil, "compare", runs["r1-omni"], filepath.Join(dir, "nowhere"))
+	if r.code != exitBadInput {
+		t.Fatalf("compare with a missing run: exit %d, want 2", r.code)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"score", "--bootstrap", "many"}, {"report"}, {"compare", "one"}} {
+		if r := runCLI(t, nil, args...); r.code != exitBadInput {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
+	if r := runCLI(t, nil, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "emoeval ") {
+		t.Errorf("version: %d %q", r.code, r.stdout)
+	}
+	for _, c := range []string{"score", "run", "report", "compare", "merge", "sim", "demo", "datasets", "version"} {
+		if r := runCLI(t, nil, c, "--help"); r.code != 0 || !strings.Contains(r.stdout, "Usage:") {
+			t.Errorf("%s --help: exit %d", c, r.code)
+		}
+	}
+}
