@@ -119,6 +119,16 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		return nil, err
 	}
 	removeStale(dir)
+	// A manifest from the start marks the directory as this configuration's, so that a killed
+	// run can be resumed (and not mistaken for another configuration's).
+	if m, err := runManifest(o, cfg, hash, split, nil, started, RunCounts{}); err != nil {
+		return nil, err
+	} else {
+		m.Finished = time.Time{} // not yet
+		if err := WriteJSON(filepath.Join(dir, ManifestFile), m); err != nil {
+			return nil, err
+		}
+	}
 	store, err := cache.Open(filepath.Join(dir, CacheFile))
 	if err != nil {
 		return nil, err

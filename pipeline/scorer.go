@@ -173,7 +173,7 @@ func (s *Scorer) predict(m ModelMeta, clip datasets.Clip, r Record) (predictions
 	switch {
 	case r.Err != "":
 		o = parse.Output{Pred: datasets.Unknown, QuarterPred: datasets.Unknown, Status: parse.StatusError, Order: parse.OrderNoDesc}
-	case r.Probs != nil:
+	case len(r.Probs) > 0:
 		label := argmax(s.Labels, r.Probs)
 		o = parse.Output{AnswerRaw: label, Pred: label, QuarterPred: label, Status: parse.StatusOK, Order: parse.OrderNoDesc}
 	default:
@@ -241,7 +241,7 @@ func sampleOf(p predictions.Prediction) metrics.Sample {
 		ClipID: p.ClipID, Fold: p.Fold, Truth: p.Label, Pred: p.Pred, QuarterPred: p.PredQuarter,
 		Status: p.ParseStatus, Order: p.Order, Normalized: p.Normalized, Error: p.Error != "", Attempts: p.Attempts,
 	}
-	if p.Error == "" && p.Probs == nil {
+	if p.Error == "" && len(p.Probs) == 0 {
 		s.Format = metrics.MatchFormat(p.RawOutput)
 		if p.Order == string(parse.OrderNoDesc) {
 			text := p.Think

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/cache"
+	"github.com/emoeval/emoeval/eval/predictions"
+	"github.com/emoeval/emoeval/eval/sim"
+)
+
+// startSim serves simulated models for a split in this test process.
+func startSim(t *testing.T, split *datasets.Split, faults sim.Faults) (*sim.Server, string) {
+	t.Helper()
+	srv, err := sim.NewServer(sim.Config{Split: split, Seed: 7, Models: sim.DefaultModels(), Judge: sim.DefaultJudge(), Faults: faults})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := srv.Start(context.Background(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(); stop() })
+	return srv, url
+}
+
+// runConfig is an emoeval.yaml for two simulated models (the baseline with modality variants),
+// the lexicon judge and the simulated LLM judge.
+func runConfig(split, endpoint, extra string) string {
+	return fmt.Sprintf(`name: e2e
+dataset: {name: dfew, split: %q, folds: [5]}
+models:
+  - {name: r1-omni, backend: openai, endpoint: %s, model: r1-omni-sim, prompt: r1-omni, variants: [av, video, audio], concurrency: 8, timeout: 2s, max_retries: 8%s}
+  - {name: migr, backend: openai, endpoint: %s, model: migr-sim, prompt: migr, concurrency: 8, timeout: 2s, max_retries: 8%s}
+judges:
+  - {name: lexicon, kind: lexicon}
+  - {name: gpt, kind: llm, endpoint: %s, model: judge-sim, concurrency: 8, timeout: 2s%s}
+modality: {from: variants, model: r1-omni}
+statistics: {bootstrap: 300, seed: 1}
+report: {formats: [md]}
+`, split, endpoint, extra, endpoint, extra, endpoint, extra)
+}
+
+// subprocess runs emoeval as a separate process (the test binary acting as the CLI).
+func subprocess(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "EMOEVAL_TEST_AS_CLI=1"), env...)
+	return cmd
+}
+
+func readSummaryJSON(t *testing.T, dir string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// keyOf identifies a prediction row.
+func keyOf(p predictions.Prediction) string { return p.Model + "/" + p.Variant + "/" + p.ClipID }
+
+func TestRunKilledAndResumed(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 120)
+	srv, url := startSim(t, split, sim.Faults{Latency: 4 * time.Millisecond})
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	writeFile(t, cfg, runConfig(splitPath, url, ""))
+	out := filepath.Join(dir, "run")
+	modelTasks := 120 * 4 // r1-omni × 3 variants + migr
+	judgeTasks := 120 * 2 // the LLM judge on both models' av outputs
+	total := modelTasks + judgeTasks
+
+	// Kill -9 once about half the model calls are answered.
+	cmd := subprocess(nil, "run", "-c", cfg, "--out", out)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for srv.Stats().Completions < modelTasks/2 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the run made no progress:\n%s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	before := srv.Stats().Requests
+	c, err := cache.Open(filepath.Join(out, "cache.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, err := c.Len(context.Background())
+	c.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cached == 0 || cached >= total {
+		t.Fatalf("%d responses cached when killed; want some but not all of %d", cached, total)
+	}
+	if _, err := os.Stat(filepath.Join(out, "summary.json")); err == nil {
+		t.Fatal("a killed run left a summary")
+	}
+
+	// Rerun: only what is missing is requested.
+	r := runCLI(t, nil, "run", "-c", cfg, "--out", out, "--resume", "--format", "none")
+	if r.code != 0 {
+		t.Fatalf("rerun: exit %d: %s", r.code, r.stderr)
+	}
+	if got := srv.Stats().Requests - before; got != total-cached {
+		t.Errorf("the rerun made %d requests; %d tasks, %d already cached: want %d", got, total, cached, total-cached)
+	}
+	preds, err := predictions.ReadPredictions(filepath.Join(out, "predictions.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, p := range preds {
+		seen[keyOf(p)]++
+	}
+	if len(preds) != modelTasks || len(seen) != modelTasks {
+		t.Errorf("%d prediction rows, %d distinct; want exactly one per clip, model and variant (%d)", len(preds), len(seen), modelTasks)
+	}
+
+	// The same configuration run uninterrupted from scratch gives the same summary.
+	fresh := filepath.Join(dir, "fresh")
+	r = runCLI(t, nil, "run", "-c", cfg, "--out", fresh, "--format", "none")
+	if r.code != 0 {
+		t.Fatalf("fresh run: exit %d: %s", r.code, r.stderr)
+	}
+	a, b := readSummaryJSON(t, out), readSummaryJSON(t, fresh)
+	aj, _ := json.Marshal(a)
+	bj, _ := json.Marshal(b)
+	if !bytes.Equal(aj, bj) {
+		t.Errorf("the resumed run's summary differs from an uninterrupted run's")
+	}
+}
+
+func TestRunSurvivesFaults(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 150)
+	srv, url := startSim(t, split, sim.Faults{
+		Latency: time.Millisecond, P429: 0.10, RetryAfter: 20 * time.Millisecond, P500: 0.05,
+		PMalformed: 0.02, PReset: 0.01, PHang: 0.01,
+	})
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	// A short timeout so that hung requests are retried quickly; backoff is short in this test
+	// through the config's own retries.
+	writeFile(t, cfg, strings.ReplaceAll(runConfig(splitPath, url, ""), "timeout: 2s", "timeout: 300ms"))
+	out := filepath.Join(dir, "run")
+	r := runCLI(t, nil, "run", "-c", cfg, "--out", out, "--format", "none")
+	if r.code != 0 && r.code != exitFailedItems {
+		t.Fatalf("run under faults: exit %d: %s", r.code, r.stderr)
+	}
+	st := srv.Stats()
+	for _, k := range []string{"429", "500", "malformed", "reset", "hang"} {
+		if st.Faults[k] == 0 {
+			t.Errorf("no %s fault was injected; the test does not test it", k)
+		}
+	}
+	preds, err := predictions.ReadPredictions(filepath.Join(out, "predictions.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for _, p := range preds {
+		if p.Error != "" {
+			failed++
+			if p.ParseStatus != "error" {
+				t.Errorf("failed sample %s has parse status %q", keyOf(p), p.ParseStatus)
+			}
+		} else if p.RawOutput == "" {
+			t.Errorf("sample %s has neither an output nor an error", keyOf(p))
+		}
+	}
+	if len(preds) != 150*4 {
+		t.Fatalf("%d prediction rows, want %d", len(preds), 150*4)
+	}
+	s := readSummaryJSON(t, out)
+	retries, errs := 0.0, 0.0
+	for _, m := range s["models"].(map[string]any) {
+		retries += m.(map[string]any)["retries"].(float64)
+		errs += m.(map[string]any)["errors"].(float64)
+	}
+	if retries == 0 {
+		t.Error("the summary counts no retries")
+	}
+	if int(errs) != failed {
+		t.Errorf("the summary counts %v failed samples, the predictions hold %d", errs, failed)
+	}
+	if (failed > 0) != (r.code == exitFailedItems) {
+		t.Errorf("exit %d with %d failed samples", r.code, failed)
+	}
+}
+
+func TestShardsMergeToTheUnshardedSummary(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 100)
+	_, url := startSim(t, split, sim.Faults{})
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	writeFile(t, cfg, runConfig(splitPath, url, ""))
+
+	whole := filepath.Join(dir, "whole")
+	if r := runCLI(t, nil, "run", "-c", cfg, "--out", whole, "--format", "none"); r.code != 0 {
+		t.Fatalf("unsharded run: exit %d: %s", r.code, r.stderr)
+	}
+	// Four shards as separate processes, at the same time; two take their index from the
+	// environment as a Kubernetes Indexed Job and a Slurm array would give it.
+	var (
+		cmds   []*exec.Cmd
+		errs   []*bytes.Buffer
+		shards []string
+	)
+	for i := 0; i < 4; i++ {
+		d := filepath.Join(dir, fmt.Sprintf("shard-%d", i))
+		shards = append(shards, d)
+		var c *exec.Cmd
+		switch i {
+		case 1:
+			c = subprocess([]string{"JOB_COMPLETION_INDEX=1"}, "run", "-c", cfg, "--out", d, "--shard-count", "4", "--format", "none")
+		case 2:
+			c = subprocess([]string{"SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1"}, "run", "-c", cfg, "--out", d, "--shard-count", "4", "--format", "none")
+		default:
+			c = subprocess(nil, "run", "-c", cfg, "--out", d, "--shard", fmt.Sprintf("%d/4", i), "--format", "none")
+		}
+		var errb bytes.Buffer
+		c.Stderr = &errb
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, c)
+		errs = append(errs, &errb)
+	}
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Errorf("shard %d: %v\n%s", i, err, errs[i])
+		}
+	}
+	merged := filepath.Join(dir, "merged")
+	if r := runCLI(t, nil, "merge", shards[0], shards[1], shards[2], shards[3], "-o", merged); r.code != 0 {
+		t.Fatalf("merge: exit %d: %s", r.code, r.stderr)
+	}
+	a, _ := json.Marshal(readSummaryJSON(t, whole))
+	b, _ := json.Marshal(readSummaryJSON(t, merged))
+	if !bytes.Equal(a, b) {
+		t.Errorf("the merged summary differs from the unsharded run's:\n%s\n%s", a, b)
+	}
+
+	// Merge refuses incomplete or mixed shard sets.
+	if r := runCLI(t, nil, "merge", shards[0], shards[1], shards[2], "-o", filepath.Join(dir, "m2")); r.code != exitBadInput || !strings.Contains(r.stderr, "shards missing: 3/4") {
+		t.Errorf("merge of 3 of 4 shards: exit %d: %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, nil, "merge", shards[0], shards[0], shards[1], shards[2], "-o", filepath.Join(dir, "m3")); r.code != exitBadInput {
+		t.Errorf("merge with a shard twice: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestAPIKeyIsNeverWritten(t *testing.T) {
+	const secret = "sk-emoeval-test-5ecret-0123456789"
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 30)
+	_, url := startSim(t, split, sim.Faults{P500: 0.2})
+	// A second server that rejects every request and echoes the Authorization header back.
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"error": {"message": "bad key %s"}}`, r.Header.Get("Authorization"))
+	}))
+	defer echo.Close()
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	body := strings.ReplaceAll(runConfig(splitPath, url, ", api_key_env: EMOEVAL_TEST_KEY"), "max_retries: 8", "max_retries: 1")
+	body = strings.Replace(body, "endpoint: "+url+", model: migr-sim", "endpoint: "+echo.URL+"/v1, model: migr-sim", 1)
+	writeFile(t, cfg, body)
+	out := filepath.Join(dir, "run")
+	r := runCLI(t, map[string]string{"EMOEVAL_TEST_KEY": secret}, "run", "-c", cfg, "--out", out, "--format", "txt")
+	if r.code != exitFailedItems {
+		t.Fatalf("exit %d, want 3 (the echoing server fails every migr sample): %s", r.code, r.stderr)
+	}
+	for _, s := range []string{r.stdout, r.stderr} {
+		if strings.Contains(s, secret) || strings.Contains(s, "5ecret") {
+			t.Fatal("the API key reached the output")
+		}
+	}
+	walkFiles(t, out, func(p string, data []byte) {
+		if bytes.Contains(data, []byte(secret)) || bytes.Contains(data, []byte("5ecret")) {
+			t.Errorf("the API key was written to %s", p)
+		}
+	})
+	// Without the variable set, the run stops before any request and names the variable.
+	r = runCLI(t, nil, "run", "-c", cfg, "--out", filepath.Join(dir, "run2"))
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "EMOEVAL_TEST_KEY is not set") {
+		t.Fatalf("unset key: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestRunRefusesAnotherConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 20)
+	_, url := startSim(t, split, sim.Faults{})
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	writeFile(t, cfg, runConfig(splitPath, url, ""))
+	out := filepath.Join(dir, "run")
+	if r := runCLI(t, nil, "run", "-c", cfg, "--out", out, "--format", "none"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	writeFile(t, cfg, strings.Replace(runConfig(splitPath, url, ""), "bootstrap: 300", "bootstrap: 400", 1))
+	if r := runCLI(t, nil, "run", "-c", cfg, "--out", out); r.code != exitBadInput || !strings.Contains(r.stderr, "another configuration") {
+		t.Fatalf("reuse with another configuration: exit %d: %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, nil, "run", "-c", cfg, "--out", out, "--force", "--format", "none"); r.code != 0 {
+		t.Fatalf("--force: exit %d: %s", r.code, r.stderr)
+	}
+}
