@@ -71,16 +71,21 @@ func synthRun(tb testing.TB, clips, models int, opts Options) *Builder {
 }
 
 // BenchmarkBootstrap is 10,000 resamples of every headline metric for three models of 11,697
-// clips with two judges each, and the three paired comparisons.
+// clips with two judges each, and the three paired comparisons: with one worker, and with
+// GOMAXPROCS (the default).
 func BenchmarkBootstrap(b *testing.B) {
 	opts := Options{Protocol: parse.ProtocolRobust, Bootstrap: 10000, Seed: 1,
 		Pairs: []Pair{{"model0", "model1"}, {"model0", "model2"}, {"model1", "model2"}}}
 	bld := synthRun(b, 11697, 3, opts)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := bld.Summary(); err != nil {
-			b.Fatal(err)
-		}
+	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			bld.workers = workers
+			for i := 0; i < b.N; i++ {
+				if _, err := bld.Summary(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -133,7 +133,7 @@ func (b *Builder) intervals(t *tallies, task string) [][2]float64 {
 func (b *Builder) bootstrapValues(t *tallies, task string) [][]float64 {
 	reps := b.opts.Bootstrap
 	mc := newModelCells(t)
-	e := newEvaluator(b.k, b.supportExcludesUnknown())
+	e := newEvaluator(b.k)
 	nKeys := 3 + len(quarterKeys)*len(t.judge) + 1
 	values := make([][]float64, nKeys)
 	for i := range values {

@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -96,7 +98,7 @@ func TestBootstrapMatchesNaive(t *testing.T) {
 			naive := make([][]float64, len(keys))
 			rs := newRand(b.opts.Seed, "naive")
 			rng := rand.New(rs.pcg)
-			e := newEvaluator(b.k, b.supportExcludesUnknown())
+			e := newEvaluator(b.k)
 			tt := newTallies(b.k, 1)
 			row := make([]float64, len(keys))
 			for rep := 0; rep < reps; rep++ {
@@ -161,7 +163,7 @@ func TestPairedBootstrapMatchesNaive(t *testing.T) {
 	counted := b.pairedDeltas(pc, len(keys), "test")
 	naive := make([][]float64, len(keys))
 	rng := rand.New(newRand(b.opts.Seed, "naive").pcg)
-	e := newEvaluator(b.k, false)
+	e := newEvaluator(b.k)
 	ta, tc := newTallies(b.k, 1), newTallies(b.k, 1)
 	base, cand := make([]float64, len(keys)), make([]float64, len(keys))
 	one := &pairCells{rec: make([]int64, len(pc.rec)), judge: make([][nCells * nCells]int64, 1)}
@@ -225,6 +227,37 @@ func TestBootstrapDeterministic(t *testing.T) {
 		if !(ci[0] <= v && v <= ci[1]) || ci[0] == ci[1] {
 			t.Errorf("%s: interval %v around %v", k, ci, v)
 		}
+	}
+}
+
+// TestSummaryWorkers: the summary computed with one worker and with several is bit-identical
+// (every model and pair task draws from its own seeded stream).
+func TestSummaryWorkers(t *testing.T) {
+	for _, proto := range []parse.Protocol{parse.ProtocolMigr, parse.ProtocolRobust} {
+		t.Run(string(proto), func(t *testing.T) {
+			opts := Options{Protocol: proto, Bootstrap: 300, Seed: 7,
+				Pairs: []Pair{{"model0", "model1"}, {"model0", "model2"}, {"model1", "model2"}}}
+			var out [][]byte
+			for _, workers := range []int{1, 4} {
+				b := synthRun(t, 300, 3, opts)
+				b.workers = workers
+				s, err := b.Summary()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(s.Comparisons) == 0 || len(s.Models["model2"].CI) == 0 {
+					t.Fatal("the run has no intervals or comparisons to compare")
+				}
+				j, err := json.Marshal(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, j)
+			}
+			if !bytes.Equal(out[0], out[1]) {
+				t.Error("the summary with 4 workers differs from the one with 1")
+			}
+		})
 	}
 }
 

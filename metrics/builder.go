@@ -32,6 +32,8 @@ type Builder struct {
 
 	statuses names
 	norms    names
+	// workers bounds the concurrent tasks of Summary; 0 means GOMAXPROCS.
+	workers int
 }
 
 // modelRun is what the builder keeps of one model.

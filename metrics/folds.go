@@ -10,7 +10,7 @@ import (
 // computed on one fold's samples (fold_aggregation mean). With one fold the deviation is 0.
 func (b *Builder) foldMean(keys []string, byFold map[int32]*tallies) map[string]MeanSD {
 	folds := slices.Sorted(maps.Keys(byFold))
-	e := newEvaluator(b.k, b.supportExcludesUnknown())
+	e := newEvaluator(b.k)
 	values := make([][]float64, len(keys))
 	row := make([]float64, len(keys))
 	for _, f := range folds {

@@ -4,9 +4,21 @@ package metrics
 // match_emotion_key_DFEW/MAFW, count_emotion_DFEW/MAFW; the main script's print_results; the
 // consistency script's quarter table), used as the oracle. Python exceptions are Go panics
 // caught where the Python has `except:`; a reference to a variable the Python has not bound yet
-// is reported as a crash. Rule 2 of the answer extraction (a record with <|im_end|> and no
-// <answer>) takes the REFERENCE.md reading, the text between the first '|' and <|im_end|>; see
-// pyRule2.
+// is reported as a crash.
+//
+// Where the released ERV code (the predecessor repository) and REFERENCE.md disagree, the oracle
+// follows REFERENCE.md, which states the MIGR protocol and is emoeval's specification
+// (docs/protocol.md lists the differences). Nowhere else does it depart from the Python:
+//   - Rule 2 of the answer extraction (a record with <|im_end|> and no <answer>) is the text
+//     between the first '|' and <|im_end|>; see pyRule2.
+//   - An unknown answer is in its own true class's support and its own row's unknown column
+//     (REFERENCE.md §2). The released count_emotion_MAFW looks the label up and counts the
+//     support only after the answer matched, so an unknown answer was in no class's support and
+//     its unknown cell went to the row of the previous record whose answer matched;
+//     pyCountEmotionMAFW counts the support before matching, as count_emotion_DFEW does.
+//   - A record whose clip has no label (outside the split) is booked in no row. Both released
+//     functions book it in the row of the last label looked up (emotion_gt_id left over from an
+//     earlier record); here emotion_gt_id is reset for every record.
 
 import (
 	"fmt"
@@ -174,10 +186,10 @@ func pyCountEmotionDFEW(emotionDict map[string]int, totalLines []string, labels 
 	defer pyRecoverCrash(&err)
 	c = newPyCounts(len(emotionDict))
 	var emotionPred *string
-	var emotionGtID *int
 	idx := -1
 	for i, line := range totalLines {
 		idx = i
+		var emotionGtID *int // departure: reset for every record (see the file comment)
 		pyTry(func() {
 			fname := strings.Split(line, "|")[0]
 			var pred string
@@ -211,10 +223,9 @@ func pyCountEmotionDFEW(emotionDict map[string]int, totalLines []string, labels 
 				panic(pyCrash("NameError: name 'emotion_pred' is not defined"))
 			}
 			c.unknownList = append(c.unknownList, *emotionPred)
-			if emotionGtID == nil {
-				panic(pyCrash("NameError: name 'emotion_gt_id' is not defined"))
+			if emotionGtID != nil { // departure: released code books a stale emotion_gt_id
+				c.confusion[*emotionGtID-1][len(emotionDict)]++
 			}
-			c.confusion[*emotionGtID-1][len(emotionDict)]++
 		})
 	}
 	if idx < 0 {
@@ -224,16 +235,18 @@ func pyCountEmotionDFEW(emotionDict map[string]int, totalLines []string, labels 
 	return c, nil
 }
 
-// pyCountEmotionMAFW is count_emotion_MAFW with check_multi_emotion False (single labels).
+// pyCountEmotionMAFW is count_emotion_MAFW with check_multi_emotion False (single labels), with
+// the label looked up and the support counted before the answer is matched (see the file comment).
 func pyCountEmotionMAFW(emotionDict map[string]int, totalLines []string, labels map[string]int) (c *pyCounts, err error) {
 	defer pyRecoverCrash(&err)
 	c = newPyCounts(len(emotionDict))
 	var emotionPred *string
-	var emotionGtID *int
-	var tmpMultiEmotionGtList []int
 	idx := -1
 	for i, line := range totalLines {
 		idx = i
+		// Departure: reset for every record (see the file comment).
+		var emotionGtID *int
+		var tmpMultiEmotionGtList []int
 		pyTry(func() {
 			fname := strings.Split(line, "|")[0]
 			var pred string
@@ -245,8 +258,7 @@ func pyCountEmotionMAFW(emotionDict map[string]int, totalLines []string, labels 
 				pred = parse.PyStrip(pyIndex(strings.Split(line, "|"), 1))
 			}
 			emotionPred = &pred
-			matched := pyMatchEmotionKeyMAFW(pred)
-			emotionPred = &matched
+			// Departure: the released code matches the answer here, before the lookup.
 			gt := pyLookup(labels, fname)
 			emotionGtID = &gt
 			tmpMultiEmotionGtList = []int{gt}
@@ -254,6 +266,8 @@ func pyCountEmotionMAFW(emotionDict map[string]int, totalLines []string, labels 
 				panic("multi-label clips are not generated")
 			}
 			c.emotionCount[gt-1][1]++
+			matched := pyMatchEmotionKeyMAFW(pred)
+			emotionPred = &matched
 			predID := emotionDict[matched]
 			c.confusion[gt-1][predID-1]++
 			if predID == gt {
@@ -266,10 +280,7 @@ func pyCountEmotionMAFW(emotionDict map[string]int, totalLines []string, labels 
 				panic(pyCrash("NameError: name 'emotion_pred' is not defined"))
 			}
 			c.unknownList = append(c.unknownList, *emotionPred)
-			if tmpMultiEmotionGtList == nil {
-				panic(pyCrash("NameError: name 'tmp_multi_emotion_gt_list' is not defined"))
-			}
-			if len(tmpMultiEmotionGtList) == 1 {
+			if len(tmpMultiEmotionGtList) == 1 { // departure: nil (no row) when the lookup failed
 				c.confusion[*emotionGtID-1][len(emotionDict)]++
 			}
 		})

@@ -54,7 +54,7 @@ func (b *Builder) compare(a, c *view, mi []MIClass) ([]Comparison, error) {
 		pc.mi[miCell(ra, m)*3+miCell(rc, m)]++
 	}
 	keys := headlineKeys(names)
-	e := newEvaluator(k, b.supportExcludesUnknown())
+	e := newEvaluator(k)
 	ta, tc := newTallies(k, len(judges)), newTallies(k, len(judges))
 	base, cand := make([]float64, len(keys)), make([]float64, len(keys))
 	pc.split(ta, tc)
@@ -190,7 +190,7 @@ func (b *Builder) pairedDeltas(pc *pairCells, nKeys int, task string) [][]float6
 	}
 	mi := mkGroup(pc.mi[:], func(code int) (int, int) { return code / 3, code % 3 })
 
-	e := newEvaluator(b.k, b.supportExcludesUnknown())
+	e := newEvaluator(b.k)
 	ta, tc := newTallies(b.k, len(pc.judge)), newTallies(b.k, len(pc.judge))
 	base, cand := make([]float64, nKeys), make([]float64, nKeys)
 	deltas := make([][]float64, nKeys)

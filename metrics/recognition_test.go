@@ -77,13 +77,14 @@ func TestRecognition(t *testing.T) {
 			split:   splitOf("happy", "sad", "sad", "angry"),
 			samples: "1:happy 2:sad 2:happy 9:sad 3:?",
 			// clip 4 has no output: not scored under migr, counted as missing.
-			n: 5, correct: 2, unknown: 2, missing: 1, dups: 1, extra: 1,
+			// Clip 9 (outside the split) is in N and Extra only: in no row (the released scripts
+			// booked it in the row of the last label looked up, sad) and not in Unknown.
+			n: 5, correct: 2, unknown: 1, missing: 1, dups: 1, extra: 1,
 			support: map[string]int{"happy": 1, "sad": 3, "angry": 0},
 			recall:  map[string]float64{"happy": 1, "sad": 1.0 / 3, "angry": 0},
 			uar:     (1 + 1.0/3) / 7,
-			// clip 9 (outside the split) goes to the row of the last label looked up (sad), the
-			// unknown answer of clip 3 to its own row.
-			confusion: map[string][]int{"sad": {1, 1, 0, 0, 0, 0, 0, 2}, "happy": {1, 0, 0, 0, 0, 0, 0, 0}},
+			// The unknown answer of clip 3 goes to its own row.
+			confusion: map[string][]int{"sad": {1, 1, 0, 0, 0, 0, 0, 1}, "happy": {1, 0, 0, 0, 0, 0, 0, 0}},
 		},
 		{
 			name: "robust: one sample per split clip, last output wins, missing clips unknown",
@@ -97,15 +98,29 @@ func TestRecognition(t *testing.T) {
 			confusion: map[string][]int{"sad": {1, 0, 0, 0, 0, 0, 0, 1}, "angry": {0, 0, 0, 0, 0, 0, 0, 1}},
 		},
 		{
-			name: "migr MAFW: unknown answers are in no class's support, and book to the previous label's row",
+			// REFERENCE.md §2, not the released count_emotion_MAFW (which gave sadness support 1,
+			// recall 1, and booked the unknown cell in the anger row): this case fails if that
+			// quirk comes back.
+			name: "migr MAFW: an unknown answer is in its true class's support and its own row",
 			ls:   mafw, proto: parse.ProtocolMigr,
 			split:   splitOf("anger", "sadness", "sadness"),
 			samples: "1:anger 2:? 3:sadness",
 			n:       3, correct: 2, unknown: 1,
+			support:   map[string]int{"anger": 1, "sadness": 2},
+			recall:    map[string]float64{"anger": 1, "sadness": 0.5},
+			uar:       1.5 / 11,
+			confusion: map[string][]int{"anger": {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "sadness": {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1}},
+		},
+		{
+			name: "migr MAFW: a clip outside the split is in N and Extra, in no row",
+			ls:   mafw, proto: parse.ProtocolMigr,
+			split:   splitOf("anger", "sadness"),
+			samples: "1:anger 9:anger 2:?",
+			n:       3, correct: 1, unknown: 1, extra: 1,
 			support:   map[string]int{"anger": 1, "sadness": 1},
-			recall:    map[string]float64{"anger": 1, "sadness": 1},
-			uar:       2.0 / 11,
-			confusion: map[string][]int{"anger": {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "sadness": {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}},
+			recall:    map[string]float64{"anger": 1, "sadness": 0},
+			uar:       1.0 / 11,
+			confusion: map[string][]int{"anger": {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "sadness": {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
 		},
 		{
 			name: "robust MAFW counts unknown answers in support",
@@ -118,14 +133,15 @@ func TestRecognition(t *testing.T) {
 			uar:     1.5 / 11,
 		},
 		{
-			name: "migr: an unknown answer before any label is booked in its own row",
+			name: "migr MAFW: an unknown answer before any label is in its own support and row",
 			ls:   mafw, proto: parse.ProtocolMigr,
 			split:   splitOf("anger", "fear"),
 			samples: "2:? 1:anger",
 			n:       2, correct: 1, unknown: 1,
-			support:   map[string]int{"anger": 1, "fear": 0},
+			support:   map[string]int{"anger": 1, "fear": 1},
+			recall:    map[string]float64{"anger": 1, "fear": 0},
 			uar:       1.0 / 11,
-			confusion: map[string][]int{"fear": {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+			confusion: map[string][]int{"fear": {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "anger": {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
 		},
 	}
 	for _, tc := range cases {
@@ -156,6 +172,24 @@ func TestRecognition(t *testing.T) {
 				if got := m.Confusion.Matrix[tc.ls.Index(l)]; !reflect.DeepEqual(got, row) {
 					t.Errorf("confusion row %s = %v, want %v", l, got, row)
 				}
+			}
+			// Every scored sample with a label is in exactly one cell, in its class's support;
+			// the unknown column holds the unknown answers; outputs outside the split are extra.
+			var cells, unknownColumn, supports int
+			for i, row := range m.Confusion.Matrix {
+				for _, c := range row {
+					cells += c
+				}
+				unknownColumn += row[tc.ls.Len()]
+				supports += m.PerClass[tc.ls.Labels[i]].Support
+			}
+			scoredExtra := 0
+			if tc.proto == parse.ProtocolMigr {
+				scoredExtra = m.Extra
+			}
+			if cells != m.N-scoredExtra || supports != cells || unknownColumn != m.Unknown {
+				t.Errorf("matrix total %d, supports %d, unknown column %d; want N−extra %d and unknown %d",
+					cells, supports, unknownColumn, m.N-scoredExtra, m.Unknown)
 			}
 		})
 	}

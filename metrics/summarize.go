@@ -2,10 +2,12 @@ package metrics
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/emoeval/emoeval/datasets"
-	"github.com/emoeval/emoeval/eval/parse"
 )
 
 // Summary computes every metric of the samples and judgments added so far.
@@ -29,11 +31,11 @@ func (b *Builder) Summary() (*Summary, error) {
 	}
 	mi := b.miByClip()
 	views := map[string]*view{}
-	for _, m := range b.models {
-		v := b.view(m)
-		views[m.name] = v
+	order := make([]*view, len(b.models))
+	for i, m := range b.models {
+		order[i] = b.view(m)
+		views[m.name] = order[i]
 		s.ModelOrder = append(s.ModelOrder, m.name)
-		s.Models[m.name] = b.modelSummary(v, mi)
 	}
 	s.Agreement = b.agreement(views)
 	pairs := o.Pairs
@@ -43,18 +45,48 @@ func (b *Builder) Summary() (*Summary, error) {
 		}
 	}
 	for _, p := range pairs {
-		a, ok := views[p.Baseline]
-		c, ok2 := views[p.Candidate]
-		if !ok || !ok2 {
+		if views[p.Baseline] == nil || views[p.Candidate] == nil {
 			return nil, fmt.Errorf("metrics: comparison %s vs %s names a model that was not added", p.Baseline, p.Candidate)
 		}
-		cmp, err := b.compare(a, c, mi)
-		if err != nil {
-			return nil, err
+	}
+	// Each model and each pair is an independent task with its own seeded random stream, so
+	// running them concurrently gives the same numbers as running them in order.
+	summaries := make([]*ModelSummary, len(order))
+	comparisons := make([][]Comparison, len(pairs))
+	errs := make([]error, len(pairs))
+	var g errgroup.Group
+	g.SetLimit(b.workerLimit())
+	for i, v := range order {
+		g.Go(func() error {
+			summaries[i] = b.modelSummary(v, mi)
+			return nil
+		})
+	}
+	for i, p := range pairs {
+		g.Go(func() error {
+			comparisons[i], errs[i] = b.compare(views[p.Baseline], views[p.Candidate], mi)
+			return nil
+		})
+	}
+	_ = g.Wait() // the tasks report through errs, so that the first error in pair order wins
+	for i, m := range b.models {
+		s.Models[m.name] = summaries[i]
+	}
+	for i := range pairs {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		s.Comparisons = append(s.Comparisons, cmp...)
+		s.Comparisons = append(s.Comparisons, comparisons[i]...)
 	}
 	return s, nil
+}
+
+// workerLimit is how many model and comparison tasks Summary runs at once.
+func (b *Builder) workerLimit() int {
+	if b.workers > 0 {
+		return b.workers
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // miByClip resolves the MI table to clip indexes; clips without an entry are multimodal.
@@ -72,12 +104,6 @@ func (b *Builder) miByClip() []MIClass {
 		}
 	}
 	return mi
-}
-
-// supportExcludesUnknown reports whether recall denominators leave out unknown answers (the
-// authors' count_emotion_MAFW, under migr only).
-func (b *Builder) supportExcludesUnknown() bool {
-	return b.opts.Protocol == parse.ProtocolMigr && b.opts.Labels.Name == "mafw"
 }
 
 // tallyAll counts a view's outcome cells, pooled and per fold.
@@ -154,24 +180,27 @@ func (b *Builder) modelSummary(v *view, mi []MIClass) *ModelSummary {
 	return ms
 }
 
-// recognition fills the recognition metrics. The confusion matrix is built in sample order
-// because, under migr, it reproduces where the authors' script books an unknown answer.
+// recognition fills the recognition metrics from the count matrix. REFERENCE.md §2: an unknown
+// answer is in its own true class's support and its own row's unknown column. A sample without a
+// label (a clip outside the split, scored under migr) is in N and Extra, in no row and not in
+// Unknown.
 func (b *Builder) recognition(v *view, t *tallies, ms *ModelSummary) {
 	k, w := b.k, b.k+1
-	e := newEvaluator(k, b.supportExcludesUnknown())
-	ms.WAR, ms.UAR, ms.MacroF1 = e.recognition(t.rec)
+	ms.WAR, ms.UAR, ms.MacroF1 = newEvaluator(k).recognition(t.rec)
 	for _, c := range t.rec {
 		ms.N += int(c)
 	}
 	ms.PerClass = map[string]ClassStats{}
+	ms.Confusion = Confusion{Labels: append(slices.Clone(b.opts.Labels.Labels), datasets.Unknown), Matrix: make([][]int, k)}
 	for i, label := range b.opts.Labels.Labels {
 		row := t.rec[(i+1)*w : (i+2)*w]
 		cs := ClassStats{Correct: int(row[i])}
+		ms.Confusion.Matrix[i] = make([]int, w)
 		for p, c := range row {
-			if p < k || !e.supportExcludesUnknown {
-				cs.Support += int(c)
-			}
+			cs.Support += int(c)
+			ms.Confusion.Matrix[i][p] = int(c)
 		}
+		ms.Unknown += int(row[k])
 		for tr := 1; tr <= k; tr++ {
 			cs.Predicted += int(t.rec[tr*w+i])
 		}
@@ -181,36 +210,9 @@ func (b *Builder) recognition(v *view, t *tallies, ms *ModelSummary) {
 		cs.F1 = f1(cs.Precision, cs.Recall)
 		ms.PerClass[label] = cs
 	}
-	ms.Confusion = Confusion{Labels: append(slices.Clone(b.opts.Labels.Labels), datasets.Unknown), Matrix: make([][]int, k)}
-	for i := range ms.Confusion.Matrix {
-		ms.Confusion.Matrix[i] = make([]int, w)
-	}
-	migr := b.opts.Protocol == parse.ProtocolMigr
-	// lastTruth is the label the authors' script last looked up: it books an unknown answer (or a
-	// clip it has no label for) in that row. count_emotion_DFEW looks the label up before matching
-	// the answer, count_emotion_MAFW after.
-	lastTruth := int8(-1)
 	ms.ParseStatus = map[string]int{}
 	normCount := make([]int, len(b.norms.list))
 	for _, r := range v.recs {
-		if r.truth >= 0 && (!e.supportExcludesUnknown || int(r.pred) < k) {
-			lastTruth = r.truth
-		}
-		switch {
-		case r.truth >= 0 && int(r.pred) < k:
-			ms.Confusion.Matrix[r.truth][r.pred]++
-		default:
-			ms.Unknown++
-			row := r.truth
-			if migr && lastTruth >= 0 {
-				row = lastTruth
-			}
-			// With no earlier label the authors' script stops with an error; the sample's own row
-			// is the sensible place, and a clip outside the split has none.
-			if row >= 0 {
-				ms.Confusion.Matrix[row][k]++
-			}
-		}
 		if !r.output() {
 			continue
 		}

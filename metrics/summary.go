@@ -44,14 +44,17 @@ type ModelSummary struct {
 	// N is the number of scored samples (the WAR denominator).
 	N       int `json:"n"`
 	Correct int `json:"correct"`
-	// Unknown counts predictions outside the label set (including missing clips under robust).
+	// Unknown counts predictions outside the label set for clips of the split (including missing
+	// clips under robust): the total of the confusion matrix's unknown column. Outputs for clips
+	// outside the split are counted in Extra instead.
 	Unknown int `json:"unknown"`
 	// Missing counts clips of the split with no output (robust: scored as unknown; migr: not scored).
 	Missing int `json:"missing"`
 	// Duplicates counts extra outputs for a clip already seen.
 	Duplicates int `json:"duplicates"`
-	// Extra counts outputs for clips outside the selected split (migr: scored as wrong, as the
-	// authors' script does; robust: not scored).
+	// Extra counts outputs for clips outside the selected split (migr: scored as wrong, in N as
+	// the authors' script counts them, but in no class's support or confusion row; robust: not
+	// scored).
 	Extra int `json:"extra"`
 	// Errors counts samples whose model call failed; Retries the retried requests.
 	Errors  int `json:"errors"`

@@ -114,16 +114,12 @@ var quarterKeys = []string{"tt", "tf", "ft", "ff", "tf_given_correct", "epc", "e
 
 // evaluator computes headline metrics from tallies without allocating.
 type evaluator struct {
-	k int
-	// supportExcludesUnknown reproduces count_emotion_MAFW, which counts a class's support only
-	// after the answer matched a label: under migr on MAFW an unknown answer is in no class's
-	// recall denominator (it still counts in WAR's).
-	supportExcludesUnknown bool
-	predicted              []int64
+	k         int
+	predicted []int64
 }
 
-func newEvaluator(k int, supportExcludesUnknown bool) *evaluator {
-	return &evaluator{k: k, supportExcludesUnknown: supportExcludesUnknown, predicted: make([]int64, k)}
+func newEvaluator(k int) *evaluator {
+	return &evaluator{k: k, predicted: make([]int64, k)}
 }
 
 // headline writes the values named by headlineKeys into dst.
@@ -138,7 +134,9 @@ func (e *evaluator) headline(t *tallies, dst []float64) {
 	dst[i] = ratio(t.mi[miAligned], t.mi[miAligned]+t.mi[miMisaligned])
 }
 
-// recognition returns WAR, UAR and macro-F1 of a count matrix.
+// recognition returns WAR, UAR and macro-F1 of a count matrix. A class's support is its whole
+// row, unknown answers included (REFERENCE.md §2: an unknown prediction stays in its true class's
+// recall denominator).
 func (e *evaluator) recognition(cm []int64) (war, uar, macroF1 float64) {
 	k, w := e.k, e.k+1
 	clear(e.predicted)
@@ -159,11 +157,8 @@ func (e *evaluator) recognition(cm []int64) (war, uar, macroF1 float64) {
 	}
 	for t := 0; t < k; t++ {
 		row := cm[(t+1)*w : (t+2)*w]
-		support := row[k]
-		if e.supportExcludesUnknown {
-			support = 0
-		}
-		for _, c := range row[:k] {
+		var support int64
+		for _, c := range row {
 			support += c
 		}
 		recall := ratio(row[t], support)

@@ -26,15 +26,26 @@ type judgeDeps struct {
 	HTTP     *http.Client
 	Store    chat.Store  // response cache; nil for none
 	Stats    *chat.Stats // request counters; nil for none
+	Logf     func(format string, args ...any)
+}
+
+// closeJudges releases what judges hold (ONNX sessions).
+func closeJudges(specs []JudgeSpec) {
+	for _, s := range specs {
+		if c, ok := s.Judge.(interface{ Close() error }); ok {
+			c.Close()
+		}
+	}
 }
 
 // buildJudges turns configured judges into judge specs. Replay judges yield one spec per model.
+// On error it returns the judges built so far, for closeJudges.
 func buildJudges(ctx context.Context, cfgs []config.Judge, d judgeDeps) ([]JudgeSpec, error) {
 	var out []JudgeSpec
 	for _, c := range cfgs {
 		specs, err := buildJudge(ctx, c, d)
 		if err != nil {
-			return nil, fmt.Errorf("judge %s: %w", c.Name, err)
+			return out, fmt.Errorf("judge %s: %w", c.Name, err) // the judges built so far, to close
 		}
 		out = append(out, specs...)
 	}
@@ -80,7 +91,7 @@ func buildJudge(ctx context.Context, c config.Judge, d judgeDeps) ([]JudgeSpec, 
 	case "classifier":
 		j, err := classifier.New(ctx, classifier.Config{
 			Name: c.Name, ModelPath: c.Path, TokenizerPath: c.Tokenizer, LabelMap: c.LabelMap,
-			Threshold: c.Threshold, Labels: d.Labels, Device: c.Device,
+			Threshold: c.Threshold, Labels: d.Labels, Input: c.Input, Device: c.Device, Logf: d.Logf,
 		})
 		if err != nil {
 			return nil, err

@@ -146,7 +146,8 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	specs, err := buildJudges(ctx, cfg.Judges, judgeDeps{Labels: split.Labels, Protocol: protocol, Env: o.Env, HTTP: o.HTTP, Store: store, Stats: &stats})
+	specs, err := buildJudges(ctx, cfg.Judges, judgeDeps{Labels: split.Labels, Protocol: protocol, Env: o.Env, HTTP: o.HTTP, Store: store, Stats: &stats, Logf: o.Logf})
+	defer closeJudges(specs)
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +421,11 @@ func buildModels(ctx context.Context, cfg *config.Config, split *datasets.Split,
 			closers = append(closers, func() { m.Close() })
 			sel := &datasets.Split{Dataset: split.Dataset, Labels: split.Labels, Clips: clips}
 			if err := m.Check(sel); err != nil {
-				errs = append(errs, err)
+				var ie *inputerr.Error
+				if errors.As(err, &ie) && ie.File == "" {
+					ie.File = cfg.Dataset.Split
+				}
+				errs = append(errs, fmt.Errorf("model %s: %w", mc.Name, err))
 				continue
 			}
 			bm.onnx = m

@@ -157,6 +157,7 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 		}
 	}
 	specs, err := buildJudges(ctx, judgeCfgs, judgeDeps{Labels: labels, Protocol: protocol, Env: o.Env, HTTP: o.HTTP, Store: store})
+	defer closeJudges(specs)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,8 @@
 // Package chat is an OpenAI-compatible chat-completions client built from small layers, each a
 // Client wrapping a Client:
 //
-//	c := chat.NewHTTP(cfg)                 // one HTTP request per call, with a per-request timeout
-//	c = chat.WithRateLimit(c, rps, burst)  // every attempt waits for a token
+//	h, err := chat.NewHTTP(cfg)            // one HTTP request per call, with a per-request timeout
+//	c := chat.WithRateLimit(h, rps, burst) // every attempt waits for a token
 //	c = chat.WithRetry(c, policy)          // backoff with jitter on retryable errors, Retry-After honoured
 //	c = chat.WithCache(c, store, "openai") // answered from the store when the same request was seen
 //	c = chat.WithStats(c, &stats)          // counters for progress displays

@@ -27,7 +27,8 @@ func (e *Error) Error() string {
 	return e.Msg
 }
 
-// Unwrap exposes context.Canceled and context.DeadlineExceeded when the caller's context ended.
+// Unwrap exposes context.Canceled and context.DeadlineExceeded when the caller's context ended,
+// and the error of another layer that WithRetry gave attempts to.
 func (e *Error) Unwrap() error { return e.cause }
 
 // IsRetryable reports whether err is an *Error worth another attempt.

@@ -220,6 +220,9 @@ func TestJitter(t *testing.T) {
 	if len(seen) < 10 {
 		t.Errorf("jitter gave only %d distinct waits", len(seen))
 	}
+	if d := p.Backoff(0, nil); d > time.Second || d < 500*time.Millisecond {
+		t.Errorf("backoff of retry 0 = %v, want the first backoff", d)
+	}
 	if d := p.Backoff(40, nil); d > time.Minute || d < 30*time.Second {
 		t.Errorf("backoff of retry 40 = %v, want capped at 1m", d)
 	}

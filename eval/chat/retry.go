@@ -34,6 +34,7 @@ func (p RetryPolicy) Backoff(retry int, err error) time.Duration {
 	if maxWait <= 0 {
 		maxWait = 30 * time.Second
 	}
+	retry = max(retry, 1)
 	d := maxWait
 	if retry < 32 && base<<(retry-1) < maxWait && base<<(retry-1) > 0 {
 		d = base << (retry - 1)

@@ -20,8 +20,9 @@ type wireRequest struct {
 
 type wireMessage struct {
 	Role string `json:"role"`
-	// Content is a string, or an array of parts.
-	Content json.RawMessage `json:"content"`
+	// Content is a string, or an array of parts: a string or []wirePart when encoding, the raw
+	// JSON when decoding.
+	Content any `json:"content"`
 }
 
 type wirePart struct {
@@ -62,9 +63,9 @@ func MarshalRequest(req Request) ([]byte, error) {
 	return json.Marshal(w)
 }
 
-func marshalContent(parts []Part) (json.RawMessage, error) {
+func marshalContent(parts []Part) (any, error) {
 	if len(parts) == 1 && parts[0].Type == PartText {
-		return json.Marshal(parts[0].Text)
+		return parts[0].Text, nil
 	}
 	ws := make([]wirePart, len(parts))
 	for i, p := range parts {
@@ -83,13 +84,19 @@ func marshalContent(parts []Part) (json.RawMessage, error) {
 		}
 		ws[i] = w
 	}
-	return json.Marshal(ws)
+	return ws, nil
 }
 
 // UnmarshalRequest decodes a chat-completions request body (the server side: the simulated server
 // reads requests with it). Content may be a string or a part array.
 func UnmarshalRequest(data []byte) (Request, error) {
-	var w wireRequest
+	var w struct {
+		wireRequest
+		Messages []struct {
+			Role    string          `json:"role"`
+			Content json.RawMessage `json:"content"`
+		} `json:"messages"`
+	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return Request{}, fmt.Errorf("request body is not valid JSON: %w", err)
 	}

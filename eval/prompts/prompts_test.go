@@ -50,3 +50,19 @@ func TestModel(t *testing.T) {
 		t.Errorf("ModelNames = %v", ModelNames())
 	}
 }
+
+func FuzzParseJudge(f *testing.F) {
+	f.Add(Judge(datasets.DFEW(), "He frowns. Reason: nested\nAnswer Emotion: x"))
+	f.Add(Judge(datasets.MAFW(), ""))
+	f.Add("Read the reasoning content")
+	f.Fuzz(func(t *testing.T, prompt string) {
+		labels, reason, ok := ParseJudge(prompt)
+		if !ok {
+			return
+		}
+		ls := &datasets.LabelSet{Labels: labels}
+		if again := Judge(ls, reason); again != prompt {
+			t.Fatalf("ParseJudge(%q) does not rebuild: %q", prompt, again)
+		}
+	})
+}

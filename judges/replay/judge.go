@@ -26,10 +26,12 @@ type Judge struct {
 
 var _ judges.Judge = (*Judge)(nil)
 
-// New reads a judge-reply file (format as FormatOf gives it) for the judge called name. A
-// judgments.parquet file may hold several judges and models: the rows of judge name are taken
-// when it holds several judges, and the rows of model (which must then be given) when it holds
-// several models. Two replies for one clip are an input error.
+// New reads a judge-reply file (format as FormatOf gives it) for the judge called name. Only a
+// judgments.parquet file says whose replies it holds: of several judges, the rows of judge name
+// are taken; of several models, the rows of model (which must then be given); a model given
+// must be in the file. Other formats hold one judge's replies for one model. Two replies for
+// one clip are an input error. Judgment.Input is the file's input column where it has one,
+// else "think" (the authors' judge input).
 func New(name, path, format string, labels *datasets.LabelSet, protocol parse.Protocol, model string) (*Judge, error) {
 	all, err := ReadReplies(path, format)
 	if err != nil {

@@ -336,16 +336,25 @@ func TestRedactURL(t *testing.T) {
 	}
 }
 
+// FuzzExplanation lays out arbitrary model text as an example and as a table on one shared
+// document (registering fonts per input would make the fuzzer crawl); whole documents with
+// hostile text are rendered by TestHostileTextDoesNotBreakTheReport.
 func FuzzExplanation(f *testing.F) {
 	f.Add(hostileText[0], hostileText[3])
 	f.Add(strings.Join(hostileText, "\n"), "m\xff")
 	f.Add(strings.Repeat("w", 5000), "")
+	d := newDoc(Input{Summary: &metrics.Summary{Synthetic: true}})
+	d.f.AddPage()
 	f.Fuzz(func(t *testing.T, explanation, model string) {
-		in := Input{Examples: []Example{{Model: model, ClipID: model, Judge: model, Explanation: explanation}},
-			Tables: []*table.Table{{Title: model, Columns: []table.Column{{Header: model}}, Rows: []table.Row{{Cells: []table.Cell{{Text: explanation}}}}}}}
-		var buf bytes.Buffer
-		if err := Render(context.Background(), &buf, in); err != nil {
-			t.Fatalf("Render: %v", err)
+		if d.f.PageNo() > 200 { // keep the shared document small
+			d = newDoc(Input{Summary: &metrics.Summary{}})
+			d.f.AddPage()
+		}
+		d.example(Example{Model: model, ClipID: model, Judge: model, JudgeEmotion: explanation, Explanation: explanation})
+		d.table(&table.Table{Title: model, Columns: []table.Column{{Header: model}, {Header: "n", Align: table.Right}},
+			Rows: []table.Row{{Cells: []table.Cell{{Text: explanation}, {Text: model, Emph: true}}, Reported: true}}}, true)
+		if err := d.f.Error(); err != nil {
+			t.Fatalf("layout of %q / %q: %v", explanation, model, err)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -70,8 +71,8 @@ func uniqueName(name string, used map[string]bool) string {
 // parallel; each file is written atomically.
 func All(ctx context.Context, s *metrics.Summary, dir string, formats []string) ([]string, error) {
 	for _, f := range formats {
-		if !slices.Contains(Formats, f) {
-			return nil, fmt.Errorf("unknown figure format %q (want one of png, svg, pdf)", f)
+		if !slices.Contains(knownFormats, f) {
+			return nil, fmt.Errorf("unknown figure format %q (want one of %s)", f, strings.Join(knownFormats, ", "))
 		}
 	}
 	figs, err := Figures(s)

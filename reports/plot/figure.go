@@ -1,3 +1,9 @@
+// Package plot draws emoeval's figures from a metrics.Summary with gonum/plot, as PNG, SVG or
+// PDF: recognition bars with interval whiskers, per-class recall, prediction × explanation
+// quarter bars per judge, row-normalised confusion heat maps per model, drift curves per judge,
+// description order by modality importance, and judge agreement. Colours are the Okabe–Ito
+// palette and ColorBrewer Blues (safe under colour-vision deficiencies); legends sit above the
+// data; every label is cleaned of untrusted bytes (CleanText) and cut when long.
 package plot
 
 import (
@@ -26,8 +32,8 @@ import (
 // a quarter plot, no drift data, …). All skips such figures.
 var ErrNoData = errors.New("no data for this figure")
 
-// Formats are the output formats Save and Write know.
-var Formats = []string{"png", "svg", "pdf"}
+// knownFormats are the output formats Save and Write know.
+var knownFormats = []string{"png", "svg", "pdf"}
 
 // PNGDPI is the resolution of PNG output: sharp when the PNG is placed at its natural size in the
 // PDF report.
@@ -98,7 +104,7 @@ func Write(out io.Writer, f *Figure, format string, w, h vg.Length) (err error) 
 	case "pdf":
 		c = pdfCanvas{vgpdf.New(w, h)}
 	default:
-		return fmt.Errorf("unknown figure format %q (want one of %s)", format, strings.Join(Formats, ", "))
+		return fmt.Errorf("unknown figure format %q (want one of %s)", format, strings.Join(knownFormats, ", "))
 	}
 	f.draw(draw.New(c))
 	_, err = c.WriteTo(out)
@@ -146,6 +152,8 @@ const (
 	swatchH    = vg.Length(9)
 	legendGap  = vg.Length(14)
 	legendLine = vg.Length(14)
+	// legendRows caps the legend so that many models cannot crowd out the data.
+	legendRows = 4
 )
 
 func (f *Figure) draw(c draw.Canvas) {
@@ -189,18 +197,17 @@ func (f *Figure) drawLegend(c draw.Canvas, top, width vg.Length) vg.Length {
 	}
 	sty := textStyle(9, false)
 	sty.YAlign = draw.YCenter
-	type item struct {
-		e     LegendEntry
-		label string
-		w     vg.Length
-	}
-	var rows [][]item
+	var rows [][]legendItem
 	var rowW []vg.Length
-	for _, e := range f.Legend {
+	for i, e := range f.Legend {
 		label := fitText(sty, e.Label, width-swatchW-4)
-		it := item{e, label, swatchW + 4 + sty.Width(label)}
+		it := legendItem{e, label, swatchW + 4 + sty.Width(label)}
 		n := len(rows)
 		if n == 0 || rowW[n-1]+legendGap+it.w > width {
+			if n == legendRows {
+				rows[n-1], rowW[n-1] = withMore(rows[n-1], rowW[n-1], len(f.Legend)-i, sty, width)
+				break
+			}
 			rows = append(rows, nil)
 			rowW = append(rowW, -legendGap)
 			n++
@@ -219,6 +226,26 @@ func (f *Figure) drawLegend(c draw.Canvas, top, width vg.Length) vg.Length {
 		top -= legendLine
 	}
 	return top - 4
+}
+
+type legendItem struct {
+	e     LegendEntry
+	label string
+	w     vg.Length // swatch, gap and label
+}
+
+// withMore ends a full legend row with "… n more", dropping entries from it until that fits.
+func withMore(row []legendItem, rowW vg.Length, n int, sty text.Style, width vg.Length) ([]legendItem, vg.Length) {
+	for {
+		more := fmt.Sprintf("… %d more", n)
+		it := legendItem{LegendEntry{Color: color.White}, more, swatchW + 4 + sty.Width(more)}
+		if rowW+legendGap+it.w <= width || len(row) == 0 {
+			return append(row, it), rowW + legendGap + it.w
+		}
+		rowW -= legendGap + row[len(row)-1].w
+		row = row[:len(row)-1]
+		n++
+	}
 }
 
 func drawSwatch(c draw.Canvas, e LegendEntry, x, y vg.Length) {

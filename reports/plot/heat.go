@@ -5,7 +5,6 @@ import (
 	"math"
 
 	gplot "gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/brewer"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -25,20 +24,14 @@ func (g matrixGrid) Y(r int) float64    { return float64(r) }
 func (g matrixGrid) Min() float64       { return g.min }
 func (g matrixGrid) Max() float64       { return g.max }
 
-// heatPalette is ColorBrewer's sequential Blues, readable under colour-vision deficiencies and
-// in grey scale.
-func heatPalette() palette.Palette {
-	p, err := brewer.GetPalette(brewer.TypeSequential, "Blues", 9)
-	if err != nil { // the name and size are fixed: this cannot happen
-		panic(err)
-	}
-	return p
-}
-
 // heatMap builds a plot of matrix z (values in [lo, hi]; NaN = no value) with the given cell
 // texts, row labels (top to bottom) and column labels.
 func heatMap(z [][]float64, lo, hi float64, cells [][]string, rows, cols []string, xLabel, yLabel string) (*gplot.Plot, error) {
-	pal := heatPalette()
+	// ColorBrewer's sequential Blues reads well under colour-vision deficiencies and in grey.
+	pal, err := brewer.GetPalette(brewer.TypeSequential, "Blues", 9)
+	if err != nil {
+		return nil, err
+	}
 	h := plotter.NewHeatMap(matrixGrid{z: z, min: lo, max: hi}, pal)
 	h.NaN = color.White
 	h.Underflow = rgb(0xF4CCCC)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -166,6 +167,25 @@ func oneModel(mutate func(*metrics.ModelSummary)) *metrics.Summary {
 	return &metrics.Summary{Labels: s.Labels, ModelOrder: []string{"migr"}, Models: map[string]*metrics.ModelSummary{"migr": m}}
 }
 
+// manyModels has n models; only the first has a confusion matrix, to keep the test fast.
+func manyModels(n int) *metrics.Summary {
+	s := fixtureSummary()
+	base := *s.Models["migr"]
+	base.Drift, base.Modality = nil, nil
+	base.Reliability = map[string]*metrics.Reliability{"gpt": base.Reliability["gpt"]}
+	s.Models, s.ModelOrder, s.Judges, s.Agreement = map[string]*metrics.ModelSummary{}, nil, nil, nil
+	for i := range n {
+		m := base
+		if i > 0 {
+			m.Confusion = metrics.Confusion{}
+		}
+		name := fmt.Sprintf("m%02d", i)
+		s.Models[name] = &m
+		s.ModelOrder = append(s.ModelOrder, name)
+	}
+	return s
+}
+
 func TestAllDegenerateSummaries(t *testing.T) {
 	nan := math.NaN()
 	tests := []struct {
@@ -188,6 +208,7 @@ func TestAllDegenerateSummaries(t *testing.T) {
 		}), []string{"recognition", "per-class-recall", "quarter-j", "confusion-migr", "drift-j"}},
 		{"nil model entry and unknown order name", &metrics.Summary{ModelOrder: []string{"ghost"},
 			Models: map[string]*metrics.ModelSummary{"ghost": nil}}, nil},
+		{"forty models", manyModels(40), []string{"recognition", "per-class-recall", "quarter-gpt", "confusion-m00"}},
 		{"judge agreement only from per-model matrices", &metrics.Summary{Agreement: []metrics.Agreement{
 			{A: "a", B: "b", Model: "m1", Matrix: [][]int{{5, 1}, {2, 4}}},
 			{A: "a", B: "b", Model: "m2", Matrix: [][]int{{3, 0}, {0, 3}}},

@@ -149,11 +149,41 @@ func finish(s *metrics.Summary, t *table.Table) *table.Table {
 }
 
 // pct is a rate cell in percent: pct(0.6778, 3) is "67.780".
-func pct(v float64, digits int) table.Cell {
+func pct(v float64, digits int) table.Cell { return percentCell(100*v, digits) }
+
+// percentCell is a cell of a value already in percent.
+func percentCell(v float64, digits int) table.Cell {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return table.Str(notAvailable)
 	}
-	return table.Num(100*v, "%."+strconv.Itoa(digits)+"f")
+	return table.Num(v, "%."+strconv.Itoa(digits)+"f")
+}
+
+// recognitionPercents are a model's WAR, UAR and per-class recall in percent, keyed by label.
+// Under migr they are the authors' own expressions (metrics.PaperFigures: correct·100/support,
+// sum of recall·100 over K), which can differ from 100·rate in the last bit and so in a printed
+// digit; elsewhere 100·rate.
+type recognitionPercents struct {
+	war, uar float64
+	recall   map[string]float64
+}
+
+func percentsOf(s *metrics.Summary, ms *metrics.ModelSummary) recognitionPercents {
+	p := recognitionPercents{war: 100 * ms.WAR, uar: 100 * ms.UAR, recall: map[string]float64{}}
+	for l, cs := range ms.PerClass {
+		p.recall[l] = 100 * cs.Recall
+	}
+	if s.Protocol != "migr" || len(s.Labels) == 0 {
+		return p
+	}
+	f := ms.PaperFigures(s.Labels)
+	p.war, p.uar = f.WAR, f.UAR
+	for i, l := range s.Labels {
+		if _, ok := ms.PerClass[l]; ok {
+			p.recall[l] = f.Recall[i]
+		}
+	}
+	return p
 }
 
 // quarterPct is a quarter-table cell: "18.10%".

@@ -21,11 +21,15 @@ func PerClass(s *metrics.Summary) *table.Table {
 	for _, m := range names {
 		t.Columns = append(t.Columns, table.Column{Header: m, Align: table.Right})
 	}
+	percents := make([]recognitionPercents, len(names))
+	for i, m := range names {
+		percents[i] = percentsOf(s, s.Models[m])
+	}
 	for _, label := range classLabels(s, names) {
 		cells := []table.Cell{table.Str(label), supportCell(s, names, label)}
-		for _, m := range names {
-			if cs, ok := s.Models[m].PerClass[label]; ok {
-				cells = append(cells, pct(cs.Recall, 3))
+		for i := range names {
+			if r, ok := percents[i].recall[label]; ok {
+				cells = append(cells, percentCell(r, 3))
 			} else {
 				cells = append(cells, table.Str(notAvailable))
 			}
@@ -33,8 +37,8 @@ func PerClass(s *metrics.Summary) *table.Table {
 		t.Rows = append(t.Rows, table.Row{Cells: cells})
 	}
 	uar := []table.Cell{table.Str("UAR (mean)"), table.Str("")}
-	for _, m := range names {
-		uar = append(uar, pct(s.Models[m].UAR, 3))
+	for i := range names {
+		uar = append(uar, percentCell(percents[i].uar, 3))
 	}
 	t.Rows = append(t.Rows, table.Row{Cells: uar, Rule: true})
 	for i := range t.Rows {

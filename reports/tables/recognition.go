@@ -31,10 +31,11 @@ func Recognition(s *metrics.Summary, opt Options) *table.Table {
 			t.Columns = append(t.Columns, table.Column{Header: MetricLabel(k) + " " + CILabel(s), Align: table.Right})
 		}
 	}
-	var missing []string
+	var missing, extra []string
 	for _, m := range names {
 		ms := s.Models[m]
-		cells := []table.Cell{table.Str(m), table.Count(ms.N), pct(ms.WAR, 3), pct(ms.UAR, 3), pct(ms.MacroF1, 3), table.Count(ms.Unknown)}
+		p := percentsOf(s, ms)
+		cells := []table.Cell{table.Str(m), table.Count(ms.N), percentCell(p.war, 3), percentCell(p.uar, 3), pct(ms.MacroF1, 3), table.Count(ms.Unknown)}
 		for _, k := range ciKeys {
 			ci, ok := ms.CI[k]
 			cells = append(cells, ciCell(ci, ok))
@@ -42,6 +43,9 @@ func Recognition(s *metrics.Summary, opt Options) *table.Table {
 		t.Rows = append(t.Rows, table.Row{Cells: cells})
 		if ms.Missing > 0 {
 			missing = append(missing, fmt.Sprintf("%s %d", m, ms.Missing))
+		}
+		if ms.Extra > 0 && s.Protocol == "migr" {
+			extra = append(extra, fmt.Sprintf("%s %d", m, ms.Extra))
 		}
 	}
 	for col := 2; col <= 4; col++ {
@@ -54,6 +58,9 @@ func Recognition(s *metrics.Summary, opt Options) *table.Table {
 			how = "scored as unknown"
 		}
 		t.Notes = append(t.Notes, fmt.Sprintf("Clips of the split without output (%s): %s.", how, strings.Join(missing, ", ")))
+	}
+	if len(extra) > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("Outputs for clips outside the split (in N as wrong, in no class and not in Unknown): %s.", strings.Join(extra, ", ")))
 	}
 	if len(ciKeys) > 0 {
 		t.Notes = append(t.Notes, ciNote(s))
