@@ -60,7 +60,11 @@ func Quarter(s *metrics.Summary, judge string, opt Options) *table.Table {
 		"Prediction correct? × explanation correct? (the judge's emotion for the explanation equals the ground truth), as shares of all N samples; an unparsable answer counts as FF.",
 		"TF = correct prediction, inconsistent explanation; TF / correct = TF / (TT + TF); EPC = prediction equals the judge's emotion; EEA = TT + FT; Fallback = judge replies the migr protocol mapped to neutral. Bold: best computed value.")
 	if len(unknown) > 0 {
-		t.Notes = append(t.Notes, "Judge replies outside the label set (counted as inconsistent): "+strings.Join(unknown, ", ")+".")
+		how := "the explanation counts as not matching the ground truth"
+		if s.Protocol == "migr" {
+			how = "the sample counts as FF, as in the authors' consistency script"
+		}
+		t.Notes = append(t.Notes, "Judge replies outside the label set ("+how+"): "+strings.Join(unknown, ", ")+".")
 	}
 	if tfCI {
 		t.Notes = append(t.Notes, ciNote(s))
