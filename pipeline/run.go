@@ -415,7 +415,8 @@ func buildModels(ctx context.Context, cfg *config.Config, split *datasets.Split,
 				Output: mc.Output, OutputKind: mc.OutputKind, BatchSize: mc.BatchSize, IntraOpThreads: mc.Threads,
 				Labels: split.Labels, Logf: o.Logf})
 			if err != nil {
-				errs = append(errs, err)
+				// Every failure here (the library, the model file, its inputs) is the set-up's.
+				errs = append(errs, inputerr.Wrap("", err))
 				continue
 			}
 			closers = append(closers, func() { m.Close() })

@@ -19,6 +19,7 @@ import (
 	"github.com/emoeval/emoeval/eval/cache"
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/sim"
+	"github.com/emoeval/emoeval/internal/onnxtest"
 )
 
 // startSim serves simulated models for a split in this test process.
@@ -357,5 +358,103 @@ func TestRunRefusesAnotherConfiguration(t *testing.T) {
 	}
 	if r := runCLI(t, nil, "run", "-c", cfg, "--out", out, "--force", "--format", "none"); r.code != 0 {
 		t.Fatalf("--force: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestRunInterruptedExits130WithResumeCommand(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 200)
+	srv, url := startSim(t, split, sim.Faults{Latency: 20 * time.Millisecond})
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	writeFile(t, cfg, runConfig(splitPath, url, ""))
+	out := filepath.Join(dir, "run")
+	cmd := subprocess(nil, "run", "-c", cfg, "--out", out, "--grace", "5s")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for srv.Stats().Completions < 50 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no progress:\n%s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit %v, want 130\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Resume with:") || !strings.Contains(stderr.String(), "--resume") {
+		t.Errorf("no resume command printed:\n%s", stderr.String())
+	}
+	// In-flight requests were let finish: every request the server answered is in the cache.
+	c, err := cache.Open(filepath.Join(out, "cache.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	n, err := c.Len(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := srv.Stats(); n != st.Completions {
+		t.Errorf("%d responses cached, %d answered by the server: in-flight requests were not let finish", n, st.Completions)
+	}
+}
+
+func TestRunRejectsBadONNXSetUpsBeforeAnyRequest(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 20)
+	srv, url := startSim(t, split, sim.Faults{})
+	model := filepath.Join(dir, "fusion.onnx")
+	writeFile(t, model, string(onnxtest.Classifier([]onnxtest.Input{{Name: "video", Dim: 8}, {Name: "audio", Dim: 8}}, 7,
+		[][]float32{make([]float32, 8*7), make([]float32, 8*7)}, make([]float32, 7), true)))
+	base := runConfig(splitPath, url, "")
+	cases := []struct {
+		name, inputs, want string
+		env                map[string]string
+	}{
+		{"wrong input name", "{vision: video, audio: audio}", `"vision"`, nil},
+		{"missing feature column", "{video: video, audio: depth}", "feat_depth", nil},
+		{"missing library", "{video: video, audio: audio}", "make ort", map[string]string{"ONNXRUNTIME_SHARED_LIBRARY_PATH": filepath.Join(dir, "nowhere.so")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".yaml")
+			body := strings.Replace(base, "judges:", fmt.Sprintf("  - {name: fusion, backend: onnx, path: %q, device: cpu, inputs: %s}\njudges:", model, tc.inputs), 1)
+			writeFile(t, cfg, body)
+			before := srv.Stats().Requests
+			var r cli
+			if tc.env != nil {
+				// The library is loaded once per process, so a missing one is tried in a process of its own.
+				var env []string
+				for k, v := range tc.env {
+					env = append(env, k+"="+v)
+				}
+				cmd := subprocess(env, "run", "-c", cfg, "--out", filepath.Join(dir, "out-"+tc.name))
+				var errb bytes.Buffer
+				cmd.Stderr = &errb
+				err := cmd.Run()
+				r.stderr = errb.String()
+				if ee, ok := err.(*exec.ExitError); ok {
+					r.code = ee.ExitCode()
+				}
+			} else {
+				onnxtest.Runtime(t)
+				r = runCLI(t, nil, "run", "-c", cfg, "--out", filepath.Join(dir, "out-"+tc.name))
+			}
+			if r.code != exitBadInput || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d, want 2 with %q:\n%s", r.code, tc.want, r.stderr)
+			}
+			if got := srv.Stats().Requests - before; got != 0 {
+				t.Errorf("%d requests were made before the set-up error", got)
+			}
+		})
 	}
 }
