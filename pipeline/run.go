@@ -24,6 +24,7 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
+	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/table"
 	"github.com/emoeval/emoeval/reports/tables"
@@ -223,6 +224,19 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 			if err := sc.AddModel(ctx, meta, scan); err != nil {
 				return nil, err
 			}
+		}
+	}
+	for _, h := range cfg.Human {
+		path, format, err := replay.FormatOf(h.Path)
+		if err != nil {
+			return nil, err
+		}
+		hl, err := readHuman(HumanFile{Name: h.Name, Model: h.Model, Path: path, Format: format}, split.Labels)
+		if err != nil {
+			return nil, err
+		}
+		if err := sc.Builder().AddHuman(hl); err != nil {
+			return nil, inputerr.New(h.Path, "%v", err)
 		}
 	}
 	var mi *metrics.MITable
@@ -569,6 +583,9 @@ func runManifest(o RunOptions, cfg *config.Config, hash string, split *datasets.
 			add("model:"+mc.Name, strings.SplitN(mc.Path, ":", 2)[0])
 		}
 		m.Models = append(m.Models, info)
+	}
+	for _, h := range cfg.Human {
+		add("human:"+h.Name, strings.SplitN(h.Path, ":", 2)[0])
 	}
 	seen := map[string]bool{}
 	for _, s := range specs {

@@ -52,6 +52,8 @@ type ScoreOptions struct {
 	Judges      []string
 	JudgeConfig string
 	MI          string
+	// Human are human labels of explanations, compared with every judge.
+	Human       []HumanFile
 	Protocol    string
 	Aggregation string
 	Bootstrap   int
@@ -204,6 +206,15 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+	}
+	for _, h := range o.Human {
+		hl, err := readHuman(h, labels)
+		if err != nil {
+			return nil, err
+		}
+		if err := sc.Builder().AddHuman(hl); err != nil {
+			return nil, inputerr.New(h.Path, "%v", err)
 		}
 	}
 	if o.MI != "" {
@@ -373,6 +384,9 @@ func scoreManifest(o ScoreOptions, hash string, split *datasets.Split, specs []J
 	}
 	if o.MI != "" {
 		errs = append(errs, add("mi", o.MI))
+	}
+	for _, h := range o.Human {
+		errs = append(errs, add("human:"+h.Name, h.Path))
 	}
 	if o.JudgeConfig != "" {
 		errs = append(errs, add("judge-config", o.JudgeConfig))

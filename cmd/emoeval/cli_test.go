@@ -217,3 +217,31 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestScoreJudgeAgreementWithHumanLabels(t *testing.T) {
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	res := filepath.Join(repo, "testdata/results")
+	human := filepath.Join(dir, "human.jsonl")
+	writeFile(t, human, `{"clip_id": "147", "emotion": "disgust"}
+{"clip_id": "00151", "emotion": "Angry"}
+{"clip_id": "417", "emotion": "happiness"}
+`)
+	r := runCLI(t, nil, "score", "--split", split, "--model", "r1-omni="+filepath.Join(res, "r1omni_dfew5.txt"),
+		"--judgments", "gpt/r1-omni="+filepath.Join(res, "gpt_r1omni_dfew5.json"), "--judge", "lexicon",
+		"--human", "r1-omni="+human, "--bootstrap", "0", "--format", "txt")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "human:r1-omni") {
+		t.Errorf("the agreement table does not compare the judges with the human labels:\n%s", r.stdout)
+	}
+	bad := filepath.Join(dir, "bad-human.jsonl")
+	writeFile(t, bad, `{"clip_id": "147", "emotion": "disgust"}
+{"clip_id": "151", "emotion": "grumpy"}
+`)
+	r = runCLI(t, nil, "score", "--split", split, "--model", "r1-omni="+filepath.Join(res, "r1omni_dfew5.txt"), "--judge", "lexicon", "--human", bad)
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "bad-human.jsonl:2") || !strings.Contains(r.stderr, `"grumpy"`) {
+		t.Errorf("a human label outside the label set: exit %d: %s", r.code, r.stderr)
+	}
+}

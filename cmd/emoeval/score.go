@@ -23,6 +23,7 @@ type scoreOptions struct {
 	Judges      []string
 	JudgeConfig string
 	MI          string
+	Human       []string
 	Protocol    string
 	Aggregation string
 	Bootstrap   int
@@ -75,6 +76,7 @@ answers and replies and counts every normalisation.`,
 	fl.StringArrayVar(&opts.Judges, "judge", nil, "judge to run: lexicon, llm or classifier (repeatable)")
 	fl.StringVar(&opts.JudgeConfig, "judge-config", "", "YAML file with a judges: list (for llm and classifier judges)")
 	fl.StringVar(&opts.MI, "mi", "", "modality-importance table PATH[:csv|parquet]")
+	fl.StringArrayVar(&opts.Human, "human", nil, "human labels of the explanations [MODEL=]PATH[:FORMAT], in any judge-reply format, compared with every judge (repeatable)")
 	fl.StringVar(&opts.Protocol, "protocol", "migr", "migr (the authors' rules, exactly) or robust")
 	fl.StringVar(&opts.Aggregation, "aggregation", "", "fold aggregation: single, pooled or mean (default: single for one fold, else pooled)")
 	fl.IntVar(&opts.Bootstrap, "bootstrap", 10000, "bootstrap resamples for intervals and paired tests (0: none)")
@@ -133,6 +135,21 @@ func runScore(cmd *cobra.Command, f *factory, opts *scoreOptions) error {
 			return err
 		}
 		so.Judgments = append(so.Judgments, pipeline.JudgmentFile{Judge: judge, Model: model, Path: path, Format: format})
+	}
+	for _, h := range opts.Human {
+		model, arg, ok := strings.Cut(h, "=")
+		if !ok {
+			model, arg = "", h
+		}
+		path, format, err := replay.FormatOf(arg)
+		if err != nil {
+			return err
+		}
+		name := "human"
+		if model != "" {
+			name = "human:" + model
+		}
+		so.Human = append(so.Human, pipeline.HumanFile{Name: name, Model: model, Path: path, Format: format})
 	}
 	res, err := pipeline.Score(cmd.Context(), so)
 	if err != nil {

@@ -27,6 +27,7 @@ type Config struct {
 	Models     []Model          `yaml:"models" json:"models"`
 	Judges     []Judge          `yaml:"judges" json:"judges"`
 	Modality   *Modality        `yaml:"modality" json:"modality,omitempty"`
+	Human      []Human          `yaml:"human" json:"human,omitempty"`
 	Statistics Statistics       `yaml:"statistics" json:"statistics"`
 	Report     Report           `yaml:"report" json:"report"`
 	Comparison []ComparisonPair `yaml:"comparisons" json:"comparisons,omitempty"`
@@ -114,6 +115,14 @@ type Modality struct {
 	Model     string  `yaml:"model" json:"model"` // for variants and onnx
 	Path      string  `yaml:"path" json:"path,omitempty"`
 	Threshold float64 `yaml:"threshold" json:"threshold,omitempty"`
+}
+
+// Human is a file of human labels of explanations (clip_id and emotion, in any judge-reply
+// format), compared with every judge.
+type Human struct {
+	Name  string `yaml:"name" json:"name"`
+	Path  string `yaml:"path" json:"path"`
+	Model string `yaml:"model" json:"model,omitempty"` // whose explanations; "" for every model
 }
 
 // Statistics configures bootstrap intervals and tests.
@@ -235,6 +244,12 @@ func (c *Config) resolvePaths(dir string) {
 	}
 	if c.Modality != nil {
 		abs(&c.Modality.Path)
+	}
+	for i := range c.Human {
+		abs(&c.Human[i].Path)
+		if c.Human[i].Name == "" {
+			c.Human[i].Name = "human"
+		}
 	}
 }
 

@@ -230,6 +230,16 @@ func (c *Config) validate(file string, env Env) []error {
 			bad("modality.from", "%q: use variants, onnx or file", mo.From)
 		}
 	}
+	for i, h := range c.Human {
+		key := fmt.Sprintf("human[%d]", i)
+		fileExists(key+".path", h.Path)
+		if h.Model != "" && models[h.Model] == nil {
+			bad(key+".model", "no model named %q", h.Model)
+		}
+		if judges[h.Name] {
+			bad(key+".name", "%q is also a judge's name", h.Name)
+		}
+	}
 	if c.Statistics.Bootstrap < 0 {
 		bad("statistics.bootstrap", "must not be negative")
 	}
