@@ -67,7 +67,8 @@ type Scorer struct {
 	Judgments   *judges.Writer
 
 	parser    *parse.Parser
-	clips     map[string]datasets.Clip
+	clips     []datasets.Clip
+	index     map[string]int32 // NormalizeID(clip id) → position in clips
 	splitDesc string
 	builder   *metrics.Builder
 }
@@ -79,13 +80,13 @@ func NewScorer(labels *datasets.LabelSet, protocol parse.Protocol, clips []datas
 	if err != nil {
 		return nil, err
 	}
-	idx := make(map[string]datasets.Clip, len(clips))
-	for _, c := range clips {
-		idx[datasets.NormalizeID(c.ClipID)] = c
+	idx := make(map[string]int32, len(clips))
+	for i, c := range clips {
+		idx[datasets.NormalizeID(c.ClipID)] = int32(i)
 	}
 	return &Scorer{
 		Labels: labels, Protocol: protocol, BatchSize: 256,
-		parser: parse.NewParser(labels, protocol), clips: idx, splitDesc: desc, builder: b,
+		parser: parse.NewParser(labels, protocol), clips: clips, index: idx, splitDesc: desc, builder: b,
 	}, nil
 }
 
@@ -94,7 +95,7 @@ func (s *Scorer) Builder() *metrics.Builder { return s.builder }
 
 // pending is an output waiting for the judges.
 type pending struct {
-	clip datasets.Clip
+	clip *datasets.Clip
 	raw  string
 	out  parse.Output
 }
@@ -122,10 +123,11 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 		return err
 	}
 	err := scan(func(r Record) error {
-		clip, ok := s.clips[datasets.NormalizeID(r.ClipID)]
+		i, ok := s.index[datasets.NormalizeID(r.ClipID)]
 		if !ok {
 			return s.notInSplit(m, r)
 		}
+		clip := &s.clips[i]
 		p, o := s.predict(m, clip, r)
 		if s.Predictions != nil {
 			if err := s.Predictions.Write(p); err != nil {
@@ -163,7 +165,7 @@ func (s *Scorer) notInSplit(m ModelMeta, r Record) error {
 }
 
 // predict parses one record into its predictions.parquet row.
-func (s *Scorer) predict(m ModelMeta, clip datasets.Clip, r Record) (predictions.Prediction, parse.Output) {
+func (s *Scorer) predict(m ModelMeta, clip *datasets.Clip, r Record) (predictions.Prediction, parse.Output) {
 	p := predictions.Prediction{
 		Model: m.Name, Variant: m.Variant, Dataset: clip.Dataset, Fold: clip.Fold, ClipID: clip.ClipID,
 		Label: clip.Label, RawOutput: r.Raw, Probs: r.Probs, LatencyMS: r.LatencyMS, Attempts: r.Attempts,

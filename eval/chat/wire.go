@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -90,13 +89,7 @@ func marshalContent(parts []Part) (any, error) {
 // UnmarshalRequest decodes a chat-completions request body (the server side: the simulated server
 // reads requests with it). Content may be a string or a part array.
 func UnmarshalRequest(data []byte) (Request, error) {
-	var w struct {
-		wireRequest
-		Messages []struct {
-			Role    string          `json:"role"`
-			Content json.RawMessage `json:"content"`
-		} `json:"messages"`
-	}
+	var w wireRequest
 	if err := json.Unmarshal(data, &w); err != nil {
 		return Request{}, fmt.Errorf("request body is not valid JSON: %w", err)
 	}
@@ -112,46 +105,46 @@ func UnmarshalRequest(data []byte) (Request, error) {
 	return req, nil
 }
 
-func unmarshalContent(raw json.RawMessage) ([]Part, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
+// unmarshalContent reads a decoded content value: a string, null or an array of parts.
+func unmarshalContent(v any) ([]Part, error) {
+	switch v := v.(type) {
+	case nil:
 		return nil, nil
-	}
-	if raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, err
+	case string:
+		return []Part{TextPart(v)}, nil
+	case []any:
+		parts := make([]Part, len(v))
+		for i, e := range v {
+			m, _ := e.(map[string]any)
+			typ, _ := m["type"].(string)
+			p := Part{Type: typ}
+			field, _ := m[typ].(map[string]any)
+			ok := false
+			switch typ {
+			case PartText:
+				p.Text, ok = m["text"].(string)
+			case PartVideoURL, PartAudioURL:
+				p.URL, ok = field["url"].(string)
+			case PartInputAudio:
+				var okf bool
+				p.Data, ok = field["data"].(string)
+				p.Format, okf = field["format"].(string)
+				ok = ok && okf
+			}
+			if !ok {
+				return nil, fmt.Errorf("content part %d: type %q without its field", i+1, typ)
+			}
+			parts[i] = p
 		}
-		return []Part{TextPart(s)}, nil
+		return parts, nil
 	}
-	var ws []wirePart
-	if err := json.Unmarshal(raw, &ws); err != nil {
-		return nil, fmt.Errorf("content is neither a string nor an array of parts: %w", err)
-	}
-	parts := make([]Part, len(ws))
-	for i, w := range ws {
-		p := Part{Type: w.Type}
-		switch {
-		case w.Type == PartText && w.Text != nil:
-			p.Text = *w.Text
-		case w.Type == PartVideoURL && w.VideoURL != nil:
-			p.URL = w.VideoURL.URL
-		case w.Type == PartAudioURL && w.AudioURL != nil:
-			p.URL = w.AudioURL.URL
-		case w.Type == PartInputAudio && w.InputAudio != nil:
-			p.Data, p.Format = w.InputAudio.Data, w.InputAudio.Format
-		default:
-			return nil, fmt.Errorf("content part %d: type %q without its field", i+1, w.Type)
-		}
-		parts[i] = p
-	}
-	return parts, nil
+	return nil, fmt.Errorf("content is neither a string nor an array of parts")
 }
 
 type wireResponse struct {
 	Choices []struct {
 		Message struct {
-			Content json.RawMessage `json:"content"`
+			Content any `json:"content"`
 		} `json:"message"`
 		FinishReason *string `json:"finish_reason"`
 	} `json:"choices"`
@@ -191,31 +184,26 @@ func DecodeResponse(body []byte) (Response, error) {
 	return r, nil
 }
 
-// contentText reads a message content: a string, null (an empty reply) or an array of text parts.
-func contentText(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
+// contentText reads a decoded message content: a string, null (an empty reply) or an array of
+// text parts.
+func contentText(v any) (string, error) {
+	switch v := v.(type) {
+	case nil:
 		return "", nil
-	}
-	if raw[0] == '"' {
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	}
-	var parts []struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
-	}
-	if err := json.Unmarshal(raw, &parts); err != nil {
-		return "", fmt.Errorf("message content is neither a string nor an array of parts")
-	}
-	var b strings.Builder
-	for _, p := range parts {
-		if p.Type == PartText {
-			b.WriteString(p.Text)
+	case string:
+		return v, nil
+	case []any:
+		var b strings.Builder
+		for _, e := range v {
+			m, _ := e.(map[string]any)
+			if t, _ := m["type"].(string); t == PartText {
+				s, _ := m["text"].(string)
+				b.WriteString(s)
+			}
 		}
+		return b.String(), nil
 	}
-	return b.String(), nil
+	return "", fmt.Errorf("message content is neither a string nor an array of parts")
 }
 
 // serverMessage extracts a human-readable message from an error body: OpenAI's

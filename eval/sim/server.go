@@ -408,20 +408,31 @@ func (s *Server) response(req chat.Request, text, finish string) []byte {
 			}
 		}
 	}
+	type message struct {
+		Role    string `json:"role"`
+		Content string `json:"content"`
+	}
+	type choice struct {
+		Index        int     `json:"index"`
+		Message      message `json:"message"`
+		FinishReason string  `json:"finish_reason"`
+	}
+	type usage struct {
+		PromptTokens     int `json:"prompt_tokens"`
+		CompletionTokens int `json:"completion_tokens"`
+		TotalTokens      int `json:"total_tokens"`
+	}
 	sum := sha256.Sum256([]byte(text))
-	b, _ := json.Marshal(map[string]any{
-		"id":      fmt.Sprintf("chatcmpl-sim-%x", sum[:8]),
-		"object":  "chat.completion",
-		"created": time.Now().Unix(),
-		"model":   req.Model,
-		"choices": []any{map[string]any{
-			"index":         0,
-			"message":       map[string]any{"role": "assistant", "content": text},
-			"finish_reason": finish,
-		}},
-		"usage": map[string]int{"prompt_tokens": prompt, "completion_tokens": tokens(text),
-			"total_tokens": prompt + tokens(text)},
-	})
+	b, _ := json.Marshal(struct {
+		ID      string   `json:"id"`
+		Object  string   `json:"object"`
+		Created int64    `json:"created"`
+		Model   string   `json:"model"`
+		Choices []choice `json:"choices"`
+		Usage   usage    `json:"usage"`
+	}{fmt.Sprintf("chatcmpl-sim-%x", sum[:8]), "chat.completion", time.Now().Unix(), req.Model,
+		[]choice{{0, message{"assistant", text}, finish}},
+		usage{prompt, tokens(text), prompt + tokens(text)}})
 	return b
 }
 

@@ -1,0 +1,117 @@
+package pipeline
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emoeval/emoeval/datasets"
+)
+
+// scoreFixture writes a DFEW-labelled split of n test clips and an id-pipe result file with one
+// realistic output of about 1 KB per clip, some spread over several lines.
+func scoreFixture(b *testing.B, n int) (split, results string, bytes int64) {
+	b.Helper()
+	dir := b.TempDir()
+	ls := datasets.DFEW()
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := &datasets.Split{Dataset: "dfew", Labels: ls, Clips: make([]datasets.Clip, n)}
+	for i := range s.Clips {
+		l := ls.Labels[rng.IntN(ls.Len())]
+		s.Clips[i] = datasets.Clip{Dataset: "dfew", ClipID: fmt.Sprintf("%07d", i+1), Fold: 5, Split: datasets.Test, Label: l, LabelID: ls.ID(l)}
+	}
+	split = filepath.Join(dir, "split.parquet")
+	if err := datasets.WriteSplit(split, s); err != nil {
+		b.Fatal(err)
+	}
+	results = filepath.Join(dir, "results.txt")
+	f, err := os.Create(results)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	filler := strings.Repeat("The woman's brows draw together and her voice drops as she speaks of the loss; ", 11)
+	for i, c := range s.Clips {
+		answer := c.Label
+		if rng.IntN(10) == 0 {
+			answer = ls.Labels[rng.IntN(ls.Len())]
+		}
+		sep := " "
+		if i%3 == 0 {
+			sep = "\n"
+		}
+		fmt.Fprintf(w, "%d|<think>%s%swe can infer a sense of %s.</think>%s<answer>%s</answer>\n", i+1, filler, sep, answer, sep, answer)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	st, _ := f.Stat()
+	f.Close()
+	return split, results, st.Size()
+}
+
+// BenchmarkScore100k parses and scores 100,000 records of about 1 KB (make bench).
+func BenchmarkScore100k(b *testing.B) {
+	split, results, size := scoreFixture(b, 100_000)
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := Score(context.Background(), ScoreOptions{Split: split, Models: []ModelFile{{Name: "m", Path: results, Format: "idpipe"}},
+			Protocol: "migr", Bootstrap: 0})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Summary.Models["m"].N != 100_000 {
+			b.Fatalf("scored %d records", res.Summary.Models["m"].N)
+		}
+	}
+	b.ReportMetric(float64(100_000*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkScoreMillionMemory scores 1,000,000 records of about 1 KB (a 1 GB file) and reports
+// the peak heap: memory grows with the number of clips, not with the size of the outputs.
+// Opt-in (it writes 1 GB): go test -run '^$' -bench ScoreMillion -benchtime 1x ./pipeline with
+// EMOEVAL_BENCH_MILLION=1.
+func BenchmarkScoreMillionMemory(b *testing.B) {
+	if os.Getenv("EMOEVAL_BENCH_MILLION") != "1" {
+		b.Skip("set EMOEVAL_BENCH_MILLION=1 to write and score a 1 GB result file")
+	}
+	split, results, size := scoreFixture(b, 1_000_000)
+	runtime.GC()
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		var ms runtime.MemStats
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak.Load() {
+					peak.Store(ms.HeapInuse)
+				}
+			}
+		}
+	}()
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Score(context.Background(), ScoreOptions{Split: split, Models: []ModelFile{{Name: "m", Path: results, Format: "idpipe"}},
+			Protocol: "migr", Bootstrap: 1000}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	close(done)
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+}
