@@ -25,11 +25,15 @@ import (
 // maxBatch bounds the rows of one group commit.
 const maxBatch = 512
 
+// readers is the number of connections serving Get; WAL lets them read while the writer commits.
+const readers = 4
+
 // Cache is an open cache file. It is safe for concurrent use, also by several processes.
 type Cache struct {
 	path  string
 	read  *sql.DB
 	get   *sql.Stmt
+	ins   *sql.Stmt // on write
 	write *sql.DB
 	puts  chan *put
 	done  chan struct{}
@@ -75,10 +79,18 @@ func Open(path string) (*Cache, error) {
 		c.write.Close()
 		return nil, fmt.Errorf("open cache %s: the file holds a table \"responses\" of another shape (%v): it is not an emoeval cache; give another path", path, err)
 	}
+	if c.ins, err = c.write.Prepare(`INSERT OR REPLACE INTO responses (key, value, created_at, meta) VALUES (?, ?, ?, ?)`); err != nil {
+		c.write.Close()
+		return nil, c.openError(err)
+	}
 	if c.read, err = sql.Open("sqlite", uri+"&_pragma=query_only(1)"); err != nil {
 		c.write.Close()
 		return nil, c.openError(err)
 	}
+	// A fixed set of kept-open readers: opening a connection (and preparing its statement) per
+	// Get would cost more than the Get.
+	c.read.SetMaxOpenConns(readers)
+	c.read.SetMaxIdleConns(readers)
 	if c.get, err = c.read.Prepare(`SELECT value FROM responses WHERE key = ?`); err != nil {
 		c.read.Close()
 		c.write.Close()
@@ -156,7 +168,7 @@ func (c *Cache) Close() error {
 	if already {
 		return nil
 	}
-	return errors.Join(c.get.Close(), c.read.Close(), c.write.Close())
+	return errors.Join(c.get.Close(), c.ins.Close(), c.read.Close(), c.write.Close())
 }
 
 // writer commits queued puts, all that are waiting in one transaction.
@@ -207,11 +219,7 @@ func (c *Cache) insert(batch []*put) error {
 		return err
 	}
 	defer tx.Rollback()
-	stmt, err := tx.Prepare(`INSERT OR REPLACE INTO responses (key, value, created_at, meta) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+	stmt := tx.Stmt(c.ins) // prepared once on the single write connection
 	now := time.Now().UnixMilli()
 	for _, p := range batch {
 		if _, err := stmt.Exec(p.key, p.value, now, p.meta); err != nil {

@@ -214,6 +214,9 @@ func (m *Model) Device() string { return m.device }
 // BatchSize is the number of rows per run.
 func (m *Model) BatchSize() int { return m.batch }
 
+// Classes is the number of labels: the width of each clip's row of probabilities.
+func (m *Model) Classes() int { return m.classes }
+
 // Modalities lists the feature modalities the model reads, in input order (without repeats).
 func (m *Model) Modalities() []string {
 	var out []string

@@ -18,42 +18,57 @@ import (
 // Clips are run in batches of BatchSize; a cancelled ctx stops between batches and interrupts a
 // running batch.
 func (m *Model) Predict(ctx context.Context, clips []datasets.Clip, ablate string) ([][]float32, error) {
-	if ablate != "" && !slices.Contains(m.Modalities(), ablate) {
-		return nil, fmt.Errorf("model %q: cannot ablate %q: the model reads %v", m.name, ablate, m.Modalities())
-	}
-	if err := ctx.Err(); err != nil {
+	flat := make([]float32, len(clips)*m.classes)
+	if err := m.PredictInto(ctx, clips, ablate, flat); err != nil {
 		return nil, err
 	}
-	runOpts, release, err := ortenv.CancelOnDone(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("model %q: %w", m.name, err)
-	}
-	defer release()
-	flat := make([]float32, len(clips)*m.classes)
 	probs := make([][]float32, len(clips))
 	for i := range probs {
 		probs[i] = flat[i*m.classes : (i+1)*m.classes : (i+1)*m.classes]
 	}
+	return probs, nil
+}
+
+// PredictInto is Predict writing into caller-provided storage: clip i's probabilities go to
+// dst[i*Classes() : (i+1)*Classes()], and len(dst) must be len(clips)*Classes(). It allocates
+// nothing per batch, so a caller that reuses dst runs at the speed of a bare ONNX Runtime loop.
+// On error dst holds partial results.
+func (m *Model) PredictInto(ctx context.Context, clips []datasets.Clip, ablate string, dst []float32) error {
+	if ablate != "" && !slices.Contains(m.Modalities(), ablate) {
+		return fmt.Errorf("model %q: cannot ablate %q: the model reads %v", m.name, ablate, m.Modalities())
+	}
+	if len(dst) != len(clips)*m.classes {
+		return fmt.Errorf("model %q: PredictInto: dst has %d values, %d clips × %d classes need %d", m.name, len(dst), len(clips), m.classes, len(clips)*m.classes)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	runOpts, release, err := ortenv.CancelOnDone(ctx)
+	if err != nil {
+		return fmt.Errorf("model %q: %w", m.name, err)
+	}
+	defer release()
 	for start := 0; start < len(clips); start += m.batch {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		end := min(start+m.batch, len(clips))
-		if err := m.runBatch(clips[start:end], ablate, flat[start*m.classes:end*m.classes], runOpts); err != nil {
+		rows := dst[start*m.classes : end*m.classes]
+		if err := m.runBatch(clips[start:end], ablate, rows, runOpts); err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr
+				return ctxErr
 			}
 			if inputerr.Is(err) {
-				return nil, err
+				return err
 			}
-			return nil, fmt.Errorf("model %q: clips %d..%d: %w", m.name, start+1, end, err)
+			return fmt.Errorf("model %q: clips %d..%d: %w", m.name, start+1, end, err)
 		}
 		// Converted while the rows are in cache.
-		if err := m.toProbs(flat[start*m.classes:end*m.classes], clips[start:end]); err != nil {
-			return nil, fmt.Errorf("model %q: %w", m.name, err)
+		if err := m.toProbs(rows, clips[start:end]); err != nil {
+			return fmt.Errorf("model %q: %w", m.name, err)
 		}
 	}
-	return probs, nil
+	return nil
 }
 
 // runBatch runs one batch (at most m.batch clips) and copies the raw output rows into dst. A clip
@@ -91,9 +106,21 @@ func (m *Model) runBatch(clips []datasets.Clip, ablate string, dst []float32, op
 // rows of a fixed batch.
 func (m *Model) fill(clips []datasets.Clip, ablate string) error {
 	rows := len(clips)
+	// The inputs to fill, with their buffers, gathered once per batch so that the per-clip loop
+	// does one map lookup and one copy per input.
+	type feed struct {
+		modality string
+		dim      int
+		buf      []float32
+		input    int
+	}
+	var feedBuf [4]feed
+	feeds := feedBuf[:0]
 	for k, in := range m.inputs {
 		if in.modality == ablate {
 			clear(m.data[k][:rows*in.dim])
+		} else {
+			feeds = append(feeds, feed{in.modality, in.dim, m.data[k][:rows*in.dim], k})
 		}
 		if m.fixed {
 			// Padding rows are computed and dropped; zeros keep the runs deterministic.
@@ -102,16 +129,13 @@ func (m *Model) fill(clips []datasets.Clip, ablate string) error {
 	}
 	for r := range clips {
 		feats := clips[r].Features
-		for k := range m.inputs {
-			in := &m.inputs[k]
-			if in.modality == ablate {
-				continue
+		for i := range feeds {
+			fd := &feeds[i]
+			f := feats[fd.modality] // a missing vector reads as empty: dim is at least 1
+			if len(f) != fd.dim {
+				return m.featureError(&clips[r], m.inputs[fd.input])
 			}
-			f, ok := feats[in.modality]
-			if !ok || len(f) != in.dim {
-				return m.featureError(&clips[r], *in)
-			}
-			copy(m.data[k][r*in.dim:(r+1)*in.dim], f)
+			copy(fd.buf[r*fd.dim:(r+1)*fd.dim], f)
 		}
 	}
 	return nil
@@ -146,35 +170,71 @@ func (m *Model) shortTensors(rows int) (inputs []ort.Value, out *ort.Tensor[floa
 // toProbs turns raw output rows (row-major, m.classes wide) into probabilities according to the
 // output kind; clips names the rows in errors.
 func (m *Model) toProbs(rows []float32, clips []datasets.Clip) error {
+	c := m.classes
+	if m.kind != OutputLogits && allUnit(rows) {
+		// The common case of a model that outputs probabilities: every value is in [0, 1], so
+		// only a row's sum can disqualify it.
+		for i := range clips {
+			if row := rows[i*c : (i+1)*c]; !sumsToOne(row) {
+				if err := m.notProbs(row, clips[i].ClipID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	for i := range clips {
-		row := rows[i*m.classes : (i+1)*m.classes]
-		isProbs, finite := inspectRow(row)
-		switch {
-		case isProbs && m.kind != OutputLogits:
-		case !finite:
-			return fmt.Errorf("clip %s: the model output %v, which is not finite", clips[i].ClipID, row)
-		case m.kind == OutputProbs:
-			return fmt.Errorf("clip %s: output_kind is probs, but the model output %v, which is not a probability distribution; use output_kind: logits or auto",
-				clips[i].ClipID, row)
-		default:
-			softmax(row)
+		row := rows[i*c : (i+1)*c]
+		if m.kind != OutputLogits && allUnit(row) && sumsToOne(row) {
+			continue
+		}
+		if err := m.notProbs(row, clips[i].ClipID); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// inspectRow reports whether row holds probabilities (values in [0, 1] summing to 1 within
-// 1e-3) and whether all its values are finite. It runs on every output row, so the common case
-// is one integer comparison per value.
-func inspectRow(row []float32) (isProbs, finite bool) {
+// notProbs handles a row that is not a probability distribution: an error when it is not finite
+// or the output kind is probs, else softmax.
+func (m *Model) notProbs(row []float32, clipID string) error {
+	switch {
+	case !allFinite(row):
+		return fmt.Errorf("clip %s: the model output %v, which is not finite", clipID, row)
+	case m.kind == OutputProbs:
+		return fmt.Errorf("clip %s: output_kind is probs, but the model output %v, which is not a probability distribution; use output_kind: logits or auto",
+			clipID, row)
+	}
+	softmax(row)
+	return nil
+}
+
+// allUnit reports whether every value is in [0, 1] (so also finite, and not -0): no value's
+// bits are above those of 1.0, which the negatives, values > 1, NaN and ±Inf all are. The
+// loop keeps the largest bits without a branch per value, four values per round.
+func allUnit(vs []float32) bool {
+	var m0, m1, m2, m3 uint32
+	i := 0
+	for ; i+4 <= len(vs); i += 4 {
+		v := vs[i : i+4 : i+4]
+		m0 = max(m0, math.Float32bits(v[0]))
+		m1 = max(m1, math.Float32bits(v[1]))
+		m2 = max(m2, math.Float32bits(v[2]))
+		m3 = max(m3, math.Float32bits(v[3]))
+	}
+	for ; i < len(vs); i++ {
+		m0 = max(m0, math.Float32bits(vs[i]))
+	}
+	return max(m0, m1, m2, m3) <= 0x3f800000 // the bits of 1.0
+}
+
+// sumsToOne reports whether row sums to 1 within 1e-3, summing in order (float32).
+func sumsToOne(row []float32) bool {
 	var sum float32
 	for _, v := range row {
-		if math.Float32bits(v) > 0x3f800000 { // the bits of 1.0; above: negative, > 1, NaN or ±Inf
-			return false, allFinite(row)
-		}
 		sum += v
 	}
-	return sum >= 1-1e-3 && sum <= 1+1e-3, true
+	return sum >= 1-1e-3 && sum <= 1+1e-3
 }
 
 func allFinite(row []float32) bool {

@@ -79,31 +79,7 @@ func benchTwoModels(b *testing.B, cached bool) {
 	b.ReportMetric(rate, "req/s")
 	b.ReportMetric(100*rate/ideal, "%ideal")
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(requests), "cpu-µs/req")
-	b.ReportMetric(0, "ns/op") // per worker round; req/s says more
-}
-
-// BenchmarkRoundTrip is one request through backend, client layers, loopback HTTP and the sim
-// without latency: the CPU cost of the whole path.
-func BenchmarkRoundTrip(b *testing.B) {
-	split := simSplit(64)
-	_, url := startSim(b, split, sim.Faults{})
-	h, err := chat.NewHTTP(chat.HTTPConfig{Endpoint: url})
-	if err != nil {
-		b.Fatal(err)
-	}
-	be, err := New(Config{Name: "m", Model: "migr-sim", Prompt: "migr"}, chat.WithRetry(h, chat.DefaultRetryPolicy()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for i := 0; pb.Next(); i++ {
-			if _, err := be.Predict(context.Background(), split.Clips[i%64], VariantAV, i); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	b.ReportMetric(0, "ns/op") // a worker round; req/s says more
 }
 
 // cpuTime is the user and system CPU time of this process so far.
