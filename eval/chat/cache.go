@@ -103,6 +103,7 @@ func meta(namespace string, req Request) string {
 // cachedResponse is the stored form of a Response.
 type cachedResponse struct {
 	Text             string `json:"text"`
+	Reasoning        string `json:"reasoning,omitempty"`
 	FinishReason     string `json:"finish_reason"`
 	PromptTokens     int    `json:"prompt_tokens"`
 	CompletionTokens int    `json:"completion_tokens"`
@@ -133,7 +134,7 @@ func (c *cached) Complete(ctx context.Context, req Request) (Response, error) {
 	if ok {
 		var cr cachedResponse
 		if json.Unmarshal(data, &cr) == nil {
-			return Response{Text: cr.Text, FinishReason: cr.FinishReason, PromptTokens: cr.PromptTokens,
+			return Response{Text: cr.Text, Reasoning: cr.Reasoning, FinishReason: cr.FinishReason, PromptTokens: cr.PromptTokens,
 				CompletionTokens: cr.CompletionTokens, Attempts: cr.Attempts,
 				Latency: time.Duration(cr.LatencyMS) * time.Millisecond, Cached: true}, nil
 		}
@@ -142,7 +143,7 @@ func (c *cached) Complete(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	data, err = json.Marshal(cachedResponse{Text: resp.Text, FinishReason: resp.FinishReason,
+	data, err = json.Marshal(cachedResponse{Text: resp.Text, Reasoning: resp.Reasoning, FinishReason: resp.FinishReason,
 		PromptTokens: resp.PromptTokens, CompletionTokens: resp.CompletionTokens,
 		Attempts: resp.Attempts, LatencyMS: resp.Latency.Milliseconds()})
 	if err == nil {

@@ -68,7 +68,10 @@ func UserText(s string) []Message {
 
 // Response is a completion.
 type Response struct {
-	Text             string
+	Text string
+	// Reasoning is the reasoning a server returned apart from Text (vLLM's reasoning_content
+	// when it runs a reasoning parser, which moves the <think> text out of content).
+	Reasoning        string
 	FinishReason     string // "stop", "length", … as the server says
 	PromptTokens     int
 	CompletionTokens int

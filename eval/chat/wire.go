@@ -144,7 +144,9 @@ func unmarshalContent(v any) ([]Part, error) {
 type wireResponse struct {
 	Choices []struct {
 		Message struct {
-			Content any `json:"content"`
+			Content          any     `json:"content"`
+			ReasoningContent *string `json:"reasoning_content"`
+			Reasoning        *string `json:"reasoning"`
 		} `json:"message"`
 		FinishReason *string `json:"finish_reason"`
 	} `json:"choices"`
@@ -175,6 +177,12 @@ func DecodeResponse(body []byte) (Response, error) {
 		return Response{}, err
 	}
 	r := Response{Text: text}
+	switch {
+	case c.Message.ReasoningContent != nil:
+		r.Reasoning = *c.Message.ReasoningContent
+	case c.Message.Reasoning != nil:
+		r.Reasoning = *c.Message.Reasoning
+	}
 	if c.FinishReason != nil {
 		r.FinishReason = *c.FinishReason
 	}

@@ -184,7 +184,17 @@ func (b *Backend) Predict(ctx context.Context, clip datasets.Clip, variant strin
 	if err != nil {
 		return Result{Attempts: chat.AttemptsOf(err)}, fmt.Errorf("model %s clip %s variant %s: %w", b.cfg.Name, clip.ClipID, variant, err)
 	}
-	return Result{Raw: resp.Text, Attempts: resp.Attempts, Latency: resp.Latency, Cached: resp.Cached}, nil
+	return Result{Raw: rawOutput(resp), Attempts: resp.Attempts, Latency: resp.Latency, Cached: resp.Cached}, nil
+}
+
+// rawOutput is the model's whole output. A server with a reasoning parser returns the reasoning
+// apart from the content; it is put back in <think> tags, where the model wrote it, so that the
+// output parses and is judged as the model's own.
+func rawOutput(resp chat.Response) string {
+	if resp.Reasoning == "" || strings.Contains(resp.Text, "<think>") {
+		return resp.Text
+	}
+	return "<think>" + resp.Reasoning + "</think>" + resp.Text
 }
 
 // mediaURL turns a media path into a URL: URLs pass unchanged, local paths become absolute
