@@ -49,7 +49,7 @@ marked synthetic.`,
 			if err != nil {
 				return err
 			}
-			if err := printTables(f.Out, res.Tables, opts.Format); err != nil {
+			if err := printTables(f.Out, headline(res.Tables), opts.Format); err != nil {
 				return err
 			}
 			c := res.Counts

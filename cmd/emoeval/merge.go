@@ -37,7 +37,7 @@ equals that of the same run on one machine.`,
 			if err != nil {
 				return err
 			}
-			if err := printTables(f.Out, res.Tables, opts.Format); err != nil {
+			if err := printTables(f.Out, headline(res.Tables), opts.Format); err != nil {
 				return err
 			}
 			fmt.Fprintf(f.ErrOut, "merged %d shards into %s\n", len(opts.Shards), res.Dir)

@@ -108,7 +108,7 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := printTables(f.Out, res.Tables, opts.Format); err != nil {
+	if err := printTables(f.Out, headline(res.Tables), opts.Format); err != nil {
 		return err
 	}
 	c := res.Counts

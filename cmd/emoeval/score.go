@@ -187,6 +187,21 @@ func printTables(w io.Writer, tabs []*table.Table, format string) error {
 	return nil
 }
 
+// headline keeps the tables a run prints on the terminal: recognition, per-class recall, the
+// quarter tables, modality, judge agreement and comparisons. The rest (confusion matrices,
+// interval tables) are in the run's report/.
+func headline(tabs []*table.Table) []*table.Table {
+	var out []*table.Table
+	for _, t := range tabs {
+		switch {
+		case t.ID == "recognition", t.ID == "per-class", t.ID == "modality", t.ID == "agreement", t.ID == "comparisons",
+			strings.HasPrefix(t.ID, "quarter-") && !strings.HasPrefix(t.ID, "quarter-ci-"):
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // commandLine is the command as the user typed it, shell-quoted, for manifests and reports.
 func commandLine(f *factory) string {
 	parts := make([]string, len(f.argv))

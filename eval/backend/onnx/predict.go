@@ -135,7 +135,7 @@ func (m *Model) fill(clips []datasets.Clip, ablate string) error {
 			if len(f) != fd.dim {
 				return m.featureError(&clips[r], m.inputs[fd.input])
 			}
-			copy(fd.buf[r*fd.dim:(r+1)*fd.dim], f)
+			copy(fd.buf[r*fd.dim:], f) // len(f) == fd.dim
 		}
 	}
 	return nil
@@ -171,21 +171,9 @@ func (m *Model) shortTensors(rows int) (inputs []ort.Value, out *ort.Tensor[floa
 // output kind; clips names the rows in errors.
 func (m *Model) toProbs(rows []float32, clips []datasets.Clip) error {
 	c := m.classes
-	if m.kind != OutputLogits && allUnit(rows) {
-		// The common case of a model that outputs probabilities: every value is in [0, 1], so
-		// only a row's sum can disqualify it.
-		for i := range clips {
-			if row := rows[i*c : (i+1)*c]; !sumsToOne(row) {
-				if err := m.notProbs(row, clips[i].ClipID); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
 	for i := range clips {
-		row := rows[i*c : (i+1)*c]
-		if m.kind != OutputLogits && allUnit(row) && sumsToOne(row) {
+		row := rows[i*c : (i+1)*c : (i+1)*c]
+		if m.kind != OutputLogits && isProbs(row) {
 			continue
 		}
 		if err := m.notProbs(row, clips[i].ClipID); err != nil {
@@ -209,32 +197,18 @@ func (m *Model) notProbs(row []float32, clipID string) error {
 	return nil
 }
 
-// allUnit reports whether every value is in [0, 1] (so also finite, and not -0): no value's
-// bits are above those of 1.0, which the negatives, values > 1, NaN and ±Inf all are. The
-// loop keeps the largest bits without a branch per value, four values per round.
-func allUnit(vs []float32) bool {
-	var m0, m1, m2, m3 uint32
-	i := 0
-	for ; i+4 <= len(vs); i += 4 {
-		v := vs[i : i+4 : i+4]
-		m0 = max(m0, math.Float32bits(v[0]))
-		m1 = max(m1, math.Float32bits(v[1]))
-		m2 = max(m2, math.Float32bits(v[2]))
-		m3 = max(m3, math.Float32bits(v[3]))
-	}
-	for ; i < len(vs); i++ {
-		m0 = max(m0, math.Float32bits(vs[i]))
-	}
-	return max(m0, m1, m2, m3) <= 0x3f800000 // the bits of 1.0
-}
-
-// sumsToOne reports whether row sums to 1 within 1e-3, summing in order (float32).
-func sumsToOne(row []float32) bool {
+// isProbs reports whether row is a probability distribution: every value in [0, 1] and their
+// sum (in order, in float32) within 1e-3 of 1. It runs on every output row, so it makes one pass
+// without a branch per value: it keeps the largest bits, since those of 1.0 are exceeded by the
+// negatives (-0 included), values above 1, NaN and ±Inf.
+func isProbs(row []float32) bool {
 	var sum float32
+	var top uint32
 	for _, v := range row {
 		sum += v
+		top = max(top, math.Float32bits(v))
 	}
-	return sum >= 1-1e-3 && sum <= 1+1e-3
+	return top <= 0x3f800000 && sum >= 1-1e-3 && sum <= 1+1e-3
 }
 
 func allFinite(row []float32) bool {
