@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/config"
 	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges/replay"
@@ -13,6 +14,24 @@ type HumanFile struct {
 	Name         string // the rater's name in agreement tables (default "human")
 	Model        string // whose explanations were read; "" for every model
 	Path, Format string
+}
+
+// addHumans reads the configured human labels and adds them to a builder.
+func addHumans(b *metrics.Builder, hs []config.Human, labels *datasets.LabelSet) error {
+	for _, h := range hs {
+		path, format, err := replay.FormatOf(h.Path)
+		if err != nil {
+			return err
+		}
+		hl, err := readHuman(HumanFile{Name: h.Name, Model: h.Model, Path: path, Format: format}, labels)
+		if err != nil {
+			return err
+		}
+		if err := b.AddHuman(hl); err != nil {
+			return inputerr.New(h.Path, "%v", err)
+		}
+	}
+	return nil
 }
 
 // readHuman reads human labels in any judge-reply format (the authors' JSON, JSONL with

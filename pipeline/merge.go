@@ -17,7 +17,6 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
-	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/tables"
 )
@@ -133,18 +132,8 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 			}
 		}
 	}
-	for _, h := range cfg.Human {
-		path, format, err := replay.FormatOf(h.Path)
-		if err != nil {
-			return nil, err
-		}
-		hl, err := readHuman(HumanFile{Name: h.Name, Model: h.Model, Path: path, Format: format}, split.Labels)
-		if err != nil {
-			return nil, err
-		}
-		if err := b.AddHuman(hl); err != nil {
-			return nil, inputerr.New(h.Path, "%v", err)
-		}
+	if err := addHumans(b, cfg.Human, split.Labels); err != nil {
+		return nil, err
 	}
 	var mi *metrics.MITable
 	if cfg.Modality != nil {

@@ -24,7 +24,6 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
-	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/table"
 	"github.com/emoeval/emoeval/reports/tables"
@@ -226,18 +225,8 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 			}
 		}
 	}
-	for _, h := range cfg.Human {
-		path, format, err := replay.FormatOf(h.Path)
-		if err != nil {
-			return nil, err
-		}
-		hl, err := readHuman(HumanFile{Name: h.Name, Model: h.Model, Path: path, Format: format}, split.Labels)
-		if err != nil {
-			return nil, err
-		}
-		if err := sc.Builder().AddHuman(hl); err != nil {
-			return nil, inputerr.New(h.Path, "%v", err)
-		}
+	if err := addHumans(sc.Builder(), cfg.Human, split.Labels); err != nil {
+		return nil, err
 	}
 	var mi *metrics.MITable
 	if cfg.Modality != nil {
