@@ -101,7 +101,15 @@ Exit codes: 0 ok; 1 a comparison gate failed (or an unexpected error); 2 bad inp
 }
 
 // execute runs the command line and maps its error to an exit code.
-func execute(ctx context.Context, f *factory, args []string) int {
+func execute(ctx context.Context, f *factory, args []string) (code int) {
+	// Libraries are wrapped where they can panic on bad input; this is the last line, so that a
+	// bug still ends in a message rather than a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(f.ErrOut, "emoeval: internal error: %v\nPlease report it with the command you ran.\n", r)
+			code = exitGateFailed
+		}
+	}()
 	f.argv = append([]string{"emoeval"}, args...)
 	root := newRootCmd(f)
 	root.SetArgs(args)
