@@ -32,6 +32,7 @@ func Build(s *metrics.Summary, opt Options) ([]*table.Table, error) {
 	for _, j := range judges(s) {
 		add(Quarter(s, j, opt), QuarterCI(s, j))
 	}
+	add(ByJudge(s))
 	add(Modality(s), ModalityMI(s), Agreement(s), Comparisons(s), FoldMean(s))
 	for _, m := range names {
 		cm, err := Confusion(s, m)

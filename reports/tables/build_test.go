@@ -62,7 +62,7 @@ func TestBuildIDs(t *testing.T) {
 	for _, tbl := range tables {
 		ids = append(ids, tbl.ID)
 	}
-	want := "recognition per-class quarter-gpt quarter-ci-gpt quarter-lexicon modality modality-mi agreement comparisons " +
+	want := "recognition per-class quarter-gpt quarter-ci-gpt quarter-lexicon quarter-by-judge modality modality-mi agreement comparisons " +
 		"confusion-r1-omni confusion-norm-r1-omni confusion-migr confusion-norm-migr"
 	if got := strings.Join(ids, " "); got != want {
 		t.Errorf("IDs\n got %s\nwant %s", got, want)

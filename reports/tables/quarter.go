@@ -131,3 +131,43 @@ func modelsWithJudge(s *metrics.Summary, judge string) []string {
 	}
 	return out
 }
+
+// ByJudge sets the judges side by side: one row per model and judge with the quarter cells, TF
+// over correct predictions and EPC, so that a reader sees at once how far the judges agree on
+// the headline number. Nil with fewer than two judges.
+func ByJudge(s *metrics.Summary) *table.Table {
+	js := judges(s)
+	if len(js) < 2 {
+		return nil
+	}
+	t := &table.Table{
+		ID:    "quarter-by-judge",
+		Title: "Prediction × explanation, judges side by side: " + scope(s),
+		Columns: []table.Column{
+			{Header: "Model"}, {Header: "Judge"},
+			{Header: "TT", Align: table.Right}, {Header: "TF", Align: table.Right},
+			{Header: "FT", Align: table.Right}, {Header: "FF", Align: table.Right},
+			{Header: "TF / correct", Align: table.Right}, {Header: "EPC", Align: table.Right},
+		},
+	}
+	for _, m := range models(s) {
+		first := true
+		for _, j := range js {
+			r := s.Models[m].Reliability[j]
+			if r == nil {
+				continue
+			}
+			t.Rows = append(t.Rows, table.Row{Rule: first && len(t.Rows) > 0, Cells: []table.Cell{
+				table.Str(m), table.Str(j),
+				quarterPct(r.TT), quarterPct(r.TF), quarterPct(r.FT), quarterPct(r.FF),
+				quarterPct(r.TFGivenCorrect), quarterPct(r.EPC),
+			}})
+			first = false
+		}
+	}
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	t.Notes = append(t.Notes, "Shares of all N samples; TF = correct prediction, inconsistent explanation; TF / correct = TF / (TT + TF). Judge agreement: see the agreement table.")
+	return finish(s, t)
+}
