@@ -3,12 +3,19 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/backend/openai"
@@ -26,8 +33,10 @@ import (
 // One op is a whole runner.Run over DFEW fold 5's test set (2,336 synthetic clips, so 4,672
 // requests, 3.65 s at the ideal rate) through the real path: the sim over loopback HTTP, the
 // chat HTTP client with the retry layer (and, in "cache", the SQLite response cache of a run
-// directory), the openai backends and the runner. "ratio" is requests/s over 1,280;
-// "cpu-µs/req" is the CPU time of the whole process (client and server) per request.
+// directory), the openai backends and the runner. "bare" sends the same requests with plain
+// net/http, as the reference of what this machine and the sim allow. "ratio" is requests/s
+// over 1,280; "cpu-µs/req" is the CPU time of the whole process (client and server) per
+// request.
 const (
 	benchLatency     = 50 * time.Millisecond
 	benchConcurrency = 32
@@ -52,6 +61,73 @@ func BenchmarkRunTwoModels(b *testing.B) {
 
 	b.Run("nocache", func(b *testing.B) { benchRun(b, url, clips, false) })
 	b.Run("cache", func(b *testing.B) { benchRun(b, url, clips, true) })
+	b.Run("bare", func(b *testing.B) { benchBare(b, url, clips) })
+}
+
+// benchBare is the reference: the same requests (bodies made before timing), 32 goroutines per
+// model, each POSTing and reading the whole response with net/http and nothing else: no retry
+// layer, no decoding, no runner. What it lacks of the ideal is the machine's (and the sim's).
+func benchBare(b *testing.B, url string, clips []datasets.Clip) {
+	var bodies [][][]byte // per model, per clip
+	for _, m := range benchModelBackends(b, url) {
+		var bs [][]byte
+		for _, c := range clips {
+			req, err := m.Request(c, openai.VariantAV, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, err := chat.MarshalRequest(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bs = append(bs, body)
+		}
+		bodies = append(bodies, bs)
+	}
+	client := &http.Client{Transport: chat.NewTransport()}
+	post := func(body []byte) error {
+		resp, err := client.Post(url+"/chat/completions", "application/json", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("HTTP %d", resp.StatusCode)
+		}
+		return nil
+	}
+	var (
+		requests int
+		elapsed  time.Duration
+		cpu      time.Duration
+	)
+	for b.Loop() {
+		cpu0, start := benchCPU(), time.Now()
+		var g errgroup.Group
+		for _, bs := range bodies {
+			next := atomic.Int64{}
+			for range benchConcurrency {
+				g.Go(func() error {
+					for k := next.Add(1) - 1; k < int64(len(bs)); k = next.Add(1) - 1 {
+						if err := post(bs[k]); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			}
+		}
+		if err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		cpu += benchCPU() - cpu0
+		requests += len(bodies) * len(clips)
+	}
+	reportRun(b, requests, elapsed, cpu)
 }
 
 func benchRun(b *testing.B, url string, clips []datasets.Clip, cached bool) {
@@ -95,6 +171,11 @@ func benchRun(b *testing.B, url string, clips []datasets.Clip, cached bool) {
 		}
 		requests += len(outcomes)
 	}
+	reportRun(b, requests, elapsed, cpu)
+}
+
+// reportRun reports requests/s, its ratio to the ideal 1,280 and the CPU time per request.
+func reportRun(b *testing.B, requests int, elapsed, cpu time.Duration) {
 	rate := float64(requests) / elapsed.Seconds()
 	ideal := 2 * benchConcurrency / benchLatency.Seconds()
 	b.ReportMetric(rate, "req/s")
@@ -106,23 +187,39 @@ func benchRun(b *testing.B, url string, clips []datasets.Clip, cached bool) {
 // rate limit and stats; run.go's openaiBackend adapter).
 func benchModels(b *testing.B, url string, store chat.Store) []runner.Model {
 	var models []runner.Model
+	for _, be := range benchModelBackends(b, url, func(c chat.Client) chat.Client {
+		c = chat.WithRetry(c, chat.DefaultRetryPolicy())
+		if store != nil {
+			c = chat.WithCache(c, store, "model")
+		}
+		return c
+	}) {
+		models = append(models, runner.Model{Name: be.Name(), Backend: benchBackend{be}, Variants: []string{openai.VariantAV},
+			Concurrency: benchConcurrency, BatchSize: 1})
+	}
+	return models
+}
+
+// benchModelBackends makes an openai backend per simulated model, each with its own HTTP
+// client wrapped by the layers given.
+func benchModelBackends(b *testing.B, url string, layers ...func(chat.Client) chat.Client) []*openai.Backend {
+	var out []*openai.Backend
 	for _, p := range sim.DefaultModels() {
 		h, err := chat.NewHTTP(chat.HTTPConfig{Endpoint: url})
 		if err != nil {
 			b.Fatal(err)
 		}
-		var c chat.Client = chat.WithRetry(h, chat.DefaultRetryPolicy())
-		if store != nil {
-			c = chat.WithCache(c, store, "model")
+		var c chat.Client = h
+		for _, l := range layers {
+			c = l(c)
 		}
 		be, err := openai.New(openai.Config{Name: p.Name, Model: p.Name, Prompt: p.Style}, c)
 		if err != nil {
 			b.Fatal(err)
 		}
-		models = append(models, runner.Model{Name: p.Name, Backend: benchBackend{be}, Variants: []string{openai.VariantAV},
-			Concurrency: benchConcurrency, BatchSize: 1})
+		out = append(out, be)
 	}
-	return models
+	return out
 }
 
 // benchBackend is run.go's openaiBackend adapter (unexported there): one request per task.

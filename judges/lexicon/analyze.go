@@ -22,12 +22,10 @@ const (
 	maxSentence = 4.0
 )
 
-// unit is a word or a phrase of a sentence with its meaning, a run of words without one, or a
-// clause boundary.
+// unit is a word or a phrase of a sentence with its meaning, or a clause boundary.
 type unit struct {
 	entry  int32 // emotion entry, or -1
 	cue    int32 // cue, or -1
-	plain  int32 // > 0: this many words without meaning
 	clause bool
 }
 
@@ -40,55 +38,14 @@ type hit struct {
 	primary int   // label
 }
 
-// units reads a sentence's tokens into units, matching the longest phrase at each word (the
-// first phrase in table order on ties).
-func (lx *lexicon) units(toks []token, out []unit) []unit {
-	for i := 0; i < len(toks); {
-		t := &toks[i]
-		switch {
-		case t.kind == tokClause:
-			out = append(out, unit{entry: -1, cue: -1, clause: true})
-			i++
-			continue
-		case t.ids[0] < 0:
-			out = appendPlain(out) // a word the lexicon does not know
-			i++
-			continue
-		}
-		if t.starts {
-			if n, p := lx.longestPhrase(toks, i); p >= 0 {
-				out = append(out, unit{entry: lx.phrases[p].entry, cue: lx.phrases[p].cue})
-				i += n
-				continue
-			}
-		}
-		u := unit{entry: -1, cue: -1}
-		for _, id := range t.ids {
-			if id < 0 {
-				break
-			}
-			if lx.patEntry[id] >= 0 || lx.patCue[id] >= 0 {
-				u.entry, u.cue = lx.patEntry[id], lx.patCue[id]
-				break
-			}
-		}
-		if u.entry < 0 && u.cue < 0 {
-			out = appendPlain(out)
-		} else {
-			out = append(out, u)
-		}
-		i++
+// nearBits returns the bits of the words a phrase with a gap can continue with after toks[i-1]:
+// toks[i:i+1+maxGap], up to a clause boundary.
+func nearBits(toks []token, i int) uint64 {
+	var b uint64
+	for k := i; k < len(toks) && k <= i+maxGap && toks[k].kind == tokWord; k++ {
+		b |= toks[k].bits
 	}
-	return out
-}
-
-// appendPlain adds a word without meaning, extending a run of them.
-func appendPlain(out []unit) []unit {
-	if n := len(out); n > 0 && out[n-1].plain > 0 {
-		out[n-1].plain++
-		return out
-	}
-	return append(out, unit{entry: -1, cue: -1, plain: 1})
+	return b
 }
 
 // longestPhrase returns the length and id of the longest phrase starting at toks[i], or -1.
@@ -98,7 +55,7 @@ func (lx *lexicon) longestPhrase(toks []token, i int) (bestN int, best int32) {
 		return 0, -1
 	}
 	next, nextBits := &toks[i+1].ids, toks[i+1].bits
-	nearBits := uint64(0) // the ids of the next 1+maxGap words, computed when needed
+	near := uint64(0) // nearBits(toks, i+1), computed when needed
 	for _, id := range toks[i].ids {
 		if id < 0 {
 			break
@@ -108,19 +65,17 @@ func (lx *lexicon) longestPhrase(toks []token, i int) (bestN int, best int32) {
 			if m.third == 0 {
 				continue
 			}
-			if nearBits == 0 {
-				for k := i + 1; k < len(toks) && k <= i+1+maxGap && toks[k].kind == tokWord; k++ {
-					nearBits |= toks[k].bits
-				}
+			if near == 0 {
+				near = nearBits(toks, i+1)
 			}
-			if m.third&nearBits == 0 {
+			if m.third&near == 0 {
 				continue
 			}
 		}
 		cands := lx.cands[lx.candOff[id]:lx.candOff[id+1]]
 		for k := 0; k < len(cands) && cands[k].second == gapElem; k++ {
 			if c := cands[k]; thirdWithin(toks, i+1, c.third) {
-				bestN, best = better(lx, toks, i, c.phrase, bestN, best)
+				bestN, best = better(lx, toks, i, 1, c.phrase, bestN, best)
 			}
 		}
 		if m.second&nextBits == 0 {
@@ -131,16 +86,23 @@ func (lx *lexicon) longestPhrase(toks []token, i int) (bestN int, best int32) {
 				break
 			}
 			for _, c := range candidatesWith(cands, sid) {
-				bestN, best = better(lx, toks, i, c.phrase, bestN, best)
+				if c.pair { // better's rule for a match of length 2
+					if 2 > bestN || 2 == bestN && c.phrase < best {
+						bestN, best = 2, c.phrase
+					}
+					continue
+				}
+				bestN, best = better(lx, toks, i, 2, c.phrase, bestN, best) // id, then sid
 			}
 		}
 	}
 	return bestN, best
 }
 
-// better matches phrase p at toks[i] and keeps it if it is longer than the best so far.
-func better(lx *lexicon, toks []token, i int, p int32, bestN int, best int32) (int, int32) {
-	if n := matchPhrase(lx.phrases[p].elems, toks, i) - i; n > bestN || n == bestN && n > 0 && p < best {
+// better matches phrase p at toks[i], whose first known elements are known to match, and keeps
+// it if it is longer than the best so far.
+func better(lx *lexicon, toks []token, i, known int, p int32, bestN int, best int32) (int, int32) {
+	if n := matchPhrase(lx.phrases[p].elems[known:], toks, i+known) - i; n > bestN || n == bestN && n > 0 && p < best {
 		return n, p
 	}
 	return bestN, best
@@ -162,29 +124,28 @@ func thirdWithin(toks []token, from int, id int32) bool {
 
 // matchPhrase returns the end of the longest match of elems at toks[i:], or -1.
 func matchPhrase(elems []int32, toks []token, i int) int {
-	if len(elems) == 0 {
-		return i
-	}
-	if elems[0] == gapElem {
-		best := -1
-		for skip := 0; skip <= maxGap; skip++ {
-			if skip > 0 && (i+skip-1 >= len(toks) || toks[i+skip-1].kind != tokWord) {
-				break
+	for k, e := range elems {
+		if e == gapElem {
+			best := -1
+			for skip := 0; skip <= maxGap; skip++ {
+				if skip > 0 && (i+skip-1 >= len(toks) || toks[i+skip-1].kind != tokWord) {
+					break
+				}
+				if r := matchPhrase(elems[k+1:], toks, i+skip); r > best {
+					best = r
+				}
 			}
-			if r := matchPhrase(elems[1:], toks, i+skip); r > best {
-				best = r
-			}
+			return best
 		}
-		return best
+		if i >= len(toks) || toks[i].kind != tokWord {
+			return -1
+		}
+		if ids := &toks[i].ids; ids[0] != e && ids[1] != e && ids[2] != e {
+			return -1
+		}
+		i++
 	}
-	if i >= len(toks) || toks[i].kind != tokWord {
-		return -1
-	}
-	ids := &toks[i].ids
-	if ids[0] != elems[0] && ids[1] != elems[0] && ids[2] != elems[0] {
-		return -1
-	}
-	return matchPhrase(elems[1:], toks, i+1)
+	return i
 }
 
 // sentenceState is the left-to-right state of scoring one sentence.
@@ -216,14 +177,39 @@ type sentenceState struct {
 	gapAuxOnly bool // only verbs and modifiers, no boundary
 }
 
-// score scores a sentence's units into scores (one per label) and returns the sentence's
-// conclusion tier, whether it opens with a contrast ("However, …") and whether it has any
-// emotion word.
-func (lx *lexicon) score(units []unit, sc *scratch, scores []float64) (tier uint8, contrastAtStart, hits bool) {
+// score reads a sentence's tokens into units, matching the longest phrase at each word (the
+// first phrase in table order on ties), scores them into scores (one per label) and returns the
+// sentence's conclusion tier, whether it opens with a contrast ("However, …") and whether it has
+// any emotion word.
+func (lx *lexicon) score(toks []token, sc *scratch, scores []float64) (tier uint8, contrastAtStart, hits bool) {
 	st := sentenceState{lx: lx, hits: sc.hits[:0], local: 1, hedge: 1, phase: 1, other: 1, concessive: 1,
 		main: 1, contrast: 1, last: -1}
-	for k := range units {
-		st.step(units, k)
+	plain := 0 // words without meaning read since the last unit, stepped over together
+	for i := 0; i < len(toks); {
+		t := &toks[i]
+		u, n := unit{entry: -1, cue: -1, clause: true}, 1
+		if t.kind == tokWord {
+			u = unit{entry: t.entry, cue: t.cue}
+			if t.starts && i+1 < len(toks) && (t.second&toks[i+1].bits != 0 || t.third != 0 && t.third&nearBits(toks, i+1) != 0) {
+				if m, p := lx.longestPhrase(toks, i); p >= 0 {
+					u, n = unit{entry: lx.phrases[p].entry, cue: lx.phrases[p].cue}, m
+				}
+			}
+			if u.entry < 0 && u.cue < 0 {
+				plain++
+				i++
+				continue
+			}
+		}
+		if plain > 0 {
+			st.plainWords(plain)
+			plain = 0
+		}
+		st.step(u, i+n < len(toks) && toks[i+n].kind == tokClause)
+		i += n
+	}
+	if plain > 0 {
+		st.plainWords(plain)
 	}
 	for _, h := range st.hits {
 		if h.entry < 0 {
@@ -247,12 +233,9 @@ func (lx *lexicon) score(units []unit, sc *scratch, scores []float64) (tier uint
 	return st.tier, st.contrastAtStart, len(st.hits) > 0
 }
 
-func (st *sentenceState) step(units []unit, k int) {
-	u := units[k]
-	if u.plain > 0 {
-		st.plainWords(int(u.plain))
-		return
-	}
+// step moves the sentence state over a unit (not a word without meaning: plainWords does those);
+// beforeClause says whether a clause boundary follows it.
+func (st *sentenceState) step(u unit, beforeClause bool) {
 	if u.clause {
 		st.negTTL, st.local, st.localTTL = 0, 1, 0
 		st.hedge, st.phase, st.other = 1, 1, 1
@@ -314,7 +297,7 @@ func (st *sentenceState) step(units []unit, k int) {
 		st.phase = c.mult
 	}
 	switch {
-	case f&fContrast != 0 || f&fRather != 0 && (st.words == 1 || k+1 < len(units) && units[k+1].clause):
+	case f&fContrast != 0 || f&fRather != 0 && (st.words == 1 || beforeClause):
 		st.contrastAt()
 	case f&fRather != 0:
 		st.local, st.localTTL = 0.8, localWindow+1

@@ -85,9 +85,13 @@ type lexicon struct {
 	cands     []candidate
 	candMask  []phraseMask
 	patStarts []bool // the pattern begins a phrase
-	phrases   []phrase
-	entries   []entry
-	cues      []cue
+	// wordTok holds, for the pattern id of each exact word, the token the word reads as;
+	// pairTok, for each of trie.pairs, the token of a word that matches those prefixes only.
+	wordTok []token
+	pairTok []token
+	phrases []phrase
+	entries []entry
+	cues    []cue
 
 	// Build state, dropped by freeze.
 	nodes       []trieNode
@@ -144,7 +148,34 @@ func (lx *lexicon) freeze() {
 	lx.trie = freezeTrie(lx.nodes)
 	lx.trie.index(lx.patternByID)
 	lx.freezePhrases()
+	lx.wordTok = make([]token, len(lx.trie.words))
+	for id, w := range lx.trie.words {
+		if w != "" {
+			lx.wordTok[id] = lx.tokenOf(lx.trie.exact[id])
+		}
+	}
+	lx.pairTok = make([]token, len(lx.trie.pairs))
+	for i, p := range lx.trie.pairs {
+		lx.pairTok[i] = lx.tokenOf([3]int32{p[0], p[1], -1})
+	}
 	lx.nodes, lx.patPhrases, lx.patternByID = nil, nil, nil
+}
+
+// tokenOf makes the word token of a lookup result.
+func (lx *lexicon) tokenOf(ids [3]int32) token {
+	t := token{ids: ids, entry: -1, cue: -1, kind: tokWord, bits: idBits(ids)}
+	for _, id := range ids {
+		if id < 0 {
+			break
+		}
+		t.starts = t.starts || lx.patStarts[id]
+		t.second |= lx.candMask[id].second
+		t.third |= lx.candMask[id].third
+		if t.entry < 0 && t.cue < 0 {
+			t.entry, t.cue = lx.patEntry[id], lx.patCue[id]
+		}
+	}
+	return t
 }
 
 func newNode() trieNode { return trieNode{exact: -1, stem: -1} }

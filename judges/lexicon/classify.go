@@ -3,6 +3,7 @@ package lexicon
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentence and explanation weights; doc.go explains them.
@@ -50,14 +51,18 @@ type scratch struct {
 	word    []byte
 	toks    []token
 	sents   []sentence
-	units   []unit
 	hits    []hit
 	scores  []float64 // len(sents) × labels
 	weights []float64 // per sentence
 	tiers   []uint8   // per sentence: its conclusion tier
+	best    []int     // per sentence: pick of its scores
 	total   []float64 // per label
 	order   []int
 	trace   []byte
+	// invalidUTF8: scan met a byte that is not valid UTF-8. Every other non-ASCII byte it
+	// steps over as part of a valid character, and sentences start and end at character
+	// boundaries, so without one every sentence's text is valid as it is.
+	invalidUTF8 bool
 }
 
 // classify reads text into sc.sents, sc.scores, sc.weights and sc.total and returns the label
@@ -67,13 +72,12 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 	n := len(lx.labels)
 	sc.scores = resize(sc.scores, len(sc.sents)*n)
 	sc.weights = resize(sc.weights, len(sc.sents))
-	sc.tiers = sc.tiers[:0]
+	sc.tiers, sc.best = sc.tiers[:0], sc.best[:0]
 	sc.total = resize(sc.total, n)
 	lastInfer, lastAny := -1, -1
 	for i, s := range sc.sents {
 		scores := sc.scores[i*n : (i+1)*n]
-		sc.units = lx.units(sc.toks[s.tok0:s.tok1], sc.units[:0])
-		tier, contrastAtStart, hits := lx.score(sc.units, sc, scores)
+		tier, contrastAtStart, hits := lx.score(sc.toks[s.tok0:s.tok1], sc, scores)
 		sc.tiers = append(sc.tiers, tier)
 		sc.weights[i] = tierWeight[tier]
 		if contrastAtStart && i > 0 {
@@ -81,9 +85,12 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 		}
 		if !hits {
 			sc.weights[i] = 0
+			sc.best = append(sc.best, -1) // no evidence: all scores are 0
 			continue
 		}
-		if pick(scores, lx.neutral) >= 0 {
+		b := pick(scores, lx.neutral)
+		sc.best = append(sc.best, b)
+		if b >= 0 {
 			lastAny = i
 			if tier >= 2 {
 				lastInfer = i
@@ -172,9 +179,32 @@ func (lx *lexicon) trace(sc *scratch) []byte {
 		}
 		b = append(b, lx.labels[l]...)
 		b = append(b, '=')
-		b = strconv.AppendFloat(b, round2(sc.total[l]), 'f', -1, 64)
+		b = appendRound2(b, sc.total[l])
 	}
 	sc.trace = b
+	return b
+}
+
+// appendRound2 appends round2(v) for v > 0 as strconv.AppendFloat(b, round2(v), 'f', -1, 64)
+// would. Below 2^40 hundredths it writes the digits itself: there round2(v) is the double
+// nearest to k/100 for an integer k, and no shorter decimal than k/100's reads as that double.
+func appendRound2(b []byte, v float64) []byte {
+	x := v*100 + 0.5
+	if !(x >= 0 && x < 1<<40) {
+		return strconv.AppendFloat(b, round2(v), 'f', -1, 64)
+	}
+	k := int64(x)
+	if k == 0 {
+		k = 1 // round2's 0.01 for a positive v
+	}
+	b = strconv.AppendInt(b, k/100, 10)
+	switch f := k % 100; {
+	case f == 0:
+	case f%10 == 0:
+		b = append(b, '.', byte('0'+f/10))
+	default:
+		b = append(b, '.', byte('0'+f/10), byte('0'+f%10))
+	}
 	return b
 }
 
@@ -195,9 +225,9 @@ func (lx *lexicon) result(text string, best int, sc *scratch) Result {
 	}
 	for i, s := range sc.sents {
 		scores := sc.scores[i*n : (i+1)*n]
-		sr := SentenceResult{Text: strings.ToValidUTF8(text[s.b0:s.b1], "\uFFFD"),
+		sr := SentenceResult{Text: sc.sentenceText(text, s),
 			Scores: scoreMap(lx.labels, scores), Weight: sc.weights[i]}
-		if b := pick(scores, lx.neutral); b >= 0 {
+		if b := sc.best[i]; b >= 0 {
 			sr.Emotion = lx.labels[b]
 		}
 		r.Sentences[i] = sr
@@ -216,4 +246,12 @@ func scoreMap(labels []string, scores []float64) map[string]float64 {
 		}
 	}
 	return m
+}
+
+// sentenceText is a sentence's text with invalid UTF-8 replaced by U+FFFD.
+func (sc *scratch) sentenceText(text string, s sentence) string {
+	if t := text[s.b0:s.b1]; !sc.invalidUTF8 || utf8.ValidString(t) {
+		return t
+	}
+	return strings.ToValidUTF8(text[s.b0:s.b1], "\uFFFD")
 }

@@ -3,7 +3,6 @@ package lexicon
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/emoeval/emoeval/datasets"
@@ -62,7 +61,6 @@ func (j *Judge) Judge(ctx context.Context, items []judges.Item) ([]judges.Judgme
 	out := make([]judges.Judgment, len(items))
 	sc := j.pool.Get().(*scratch)
 	defer j.pool.Put(sc)
-	n := len(j.lx.labels)
 	for i, it := range items {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -77,13 +75,13 @@ func (j *Judge) Judge(ctx context.Context, items []judges.Item) ([]judges.Judgme
 			Emotion:  j.lx.emotionOf(best),
 			ReplyRaw: string(j.lx.trace(sc)),
 		}
-		if len(sc.sents) > 0 {
-			jd.Sentences = make([]string, len(sc.sents))
-			jd.SentenceLabels = make([]string, len(sc.sents))
+		if ns := len(sc.sents); ns > 0 {
+			both := make([]string, 2*ns) // one allocation for the two lists
+			jd.Sentences, jd.SentenceLabels = both[:ns:ns], both[ns:]
 		}
 		for k, s := range sc.sents {
-			jd.Sentences[k] = strings.ToValidUTF8(it.Text[s.b0:s.b1], "\uFFFD")
-			if b := pick(sc.scores[k*n:(k+1)*n], j.lx.neutral); b >= 0 {
+			jd.Sentences[k] = sc.sentenceText(it.Text, s)
+			if b := sc.best[k]; b >= 0 {
 				jd.SentenceLabels[k] = j.lx.labels[b]
 			}
 		}

@@ -1,6 +1,8 @@
 package lexicon
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,13 +16,19 @@ const (
 )
 
 // token is a word (the patterns it matches: the exact word first, then prefixes, longest first;
-// -1 pads) or a clause boundary.
+// -1 pads) with what it means on its own, or a clause boundary. A word's token depends only on
+// the word, so an exact word's token is computed once, when the lexicon is built.
 type token struct {
-	ids  [3]int32
-	bits uint64 // idBit of each id: a quick test whether a phrase can continue here
-	kind tokKind
+	ids [3]int32
+	// entry and cue are the meaning of the first id that has one (-1: none).
+	entry, cue int32
+	kind       tokKind
 	// starts: some id begins a phrase whose next element the following words may match
 	starts bool
+	bits   uint64 // idBit of each id: a quick test whether a phrase can continue here
+	// second and third: the candMask of every id, or-ed: a phrase can start here only if the
+	// next word's bits meet second, or third is not 0 (a phrase with a gap)
+	second, third uint64
 }
 
 func idBit(id int32) uint64 { return 1 << (uint32(id) & 63) }
@@ -89,9 +97,14 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
-// abbreviations end with a dot that does not end a sentence.
-var abbreviations = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "vs": true,
-	"prof": true, "jr": true, "sr": true, "approx": true}
+// isAbbreviation reports whether a lower-case word ends with a dot that does not end a sentence.
+func isAbbreviation(w []byte) bool {
+	switch string(w) {
+	case "mr", "mrs", "ms", "dr", "st", "vs", "prof", "jr", "sr", "approx":
+		return true
+	}
+	return false
+}
 
 // negContractions are contractions written without an apostrophe, split like "doesn't".
 var negContractions = func() map[string][]byte {
@@ -153,13 +166,16 @@ func splitWord(w []byte) (first, second []byte) {
 // inside a number, after a single letter (e.g.) or after a title (Dr.) does not end one.
 func (lx *lexicon) scan(text string, sc *scratch) {
 	sc.toks, sc.sents, sc.word = sc.toks[:0], sc.sents[:0], sc.word[:0]
+	sc.invalidUTF8 = false
 	s := &scanState{lx: lx, sc: sc, start: -1}
 	n := len(text)
 	for i := 0; i < n; {
 		b := text[i]
 		cls := byteClass[b]
 		if cls == clsSpace {
-			s.flush()
+			if len(sc.word) > 0 {
+				s.flush()
+			}
 			i++
 			continue
 		}
@@ -169,7 +185,7 @@ func (lx *lexicon) scan(text string, sc *scratch) {
 		switch cls {
 		case clsWord:
 			if len(sc.word) == 0 {
-				if j, ok := s.plainWord(text, i); ok {
+				if j := s.plainWords(text, i); j > i {
 					i = j
 					continue
 				}
@@ -189,7 +205,11 @@ func (lx *lexicon) scan(text string, sc *scratch) {
 				i++
 				continue
 			}
-			abbrev := len(sc.word) == 1 || abbreviations[string(sc.word)]
+			abbrev := s.dotAbbrev // the word plainWords completed at this dot
+			s.dotAbbrev = false
+			if len(sc.word) > 0 {
+				abbrev = len(sc.word) == 1 || isAbbreviation(sc.word)
+			}
 			s.flush()
 			j := i
 			for j < n && text[j] == '.' {
@@ -302,6 +322,9 @@ type scanState struct {
 	start int // first byte of the current sentence, or -1
 	words bool
 	apos  bool // the pending word has an apostrophe
+	// dotAbbrev: plainWords completed a word at a dot, and the word is an abbreviation (or one
+	// letter), so the dot does not end the sentence
+	dotAbbrev bool
 }
 
 // lower maps ASCII upper case to lower case and every other byte to itself.
@@ -331,28 +354,154 @@ func (s *scanState) readWord(text string, i int) int {
 	return i
 }
 
-// plainWord handles the common word: lower-case ASCII letters or digits ended by a space or
-// punctuation that cannot continue it, needing no normalisation. It looks the word up in
-// place and returns the index after it; ok is false when the word needs readWord.
-func (s *scanState) plainWord(text string, i int) (int, bool) {
-	j := i
-	h := uint32(hashSeed)
-	for ; j < len(text); j++ {
-		c := text[j]
-		if !plainByte[c] {
+// plainWords reads a run of plain words, each followed by a single space or by punctuation, and
+// returns the index after it: at a byte that is not a word's, or at a word that needs readWord (i
+// itself when the first one does). A plain word is ASCII letters or digits ended by a space or
+// by punctuation that cannot continue it, needing no normalisation but lower-casing, and it is
+// looked up in place. Eight bytes at a time: one load classifies them, finds the end of the word
+// and, for a word of up to 8 bytes, gives its lower-cased key for the exact-word table.
+func (s *scanState) plainWords(text string, i int) int {
+	lx := s.lx
+	for {
+		var j int
+		if len(text)-i < 8 {
+			var ok bool
+			if j, ok = s.plainTail(text, i); !ok {
+				return i
+			}
+		} else {
+			x := load64(text, i)
+			letters, stop := classify8(x)
+			if stop == 0 {
+				var ok bool
+				if j, ok = s.plainLong(text, i, x, letters); !ok {
+					return i
+				}
+			} else {
+				n := bits.TrailingZeros64(stop) >> 3 // 1..7: text[i] is a word byte
+				j = i + n
+				key := (x | letters>>2) & (uint64(1)<<(8*n) - 1) // 0x80>>2 is the case bit
+				if n >= 4 && key>>(8*(n-2)) == 't'<<8|'n' || key == keyCannot {
+					return i // "…n't" without an apostrophe, "cannot": split by flush
+				}
+				if !endsWord[text[j]] && !s.endsAtDot(text, j, key, n) {
+					return i
+				}
+				t := &lx.trie
+				if id := exactKey(t, key, hashKey(key, 0, n)); id >= 0 {
+					s.push(&lx.wordTok[id])
+				} else if !t.always && !t.mayHavePrefix(key, n) {
+					s.push(&unknownWord) // prefixPair's answer, without the call
+				} else {
+					var buf [8]byte
+					binary.LittleEndian.PutUint64(buf[:], key)
+					s.push(&lx.pairTok[prefixPair(t, buf[:n], key)])
+				}
+			}
+		}
+		if j < len(text) && text[j] == ' ' {
+			j++ // what scan does for a space when no word is pending
+		}
+		if i = j; i == len(text) || byteClass[text[i]] != clsWord {
+			return i
+		}
+	}
+}
+
+// endsWord: the bytes after which a word is complete: spaces and punctuation that cannot
+// continue it (not an apostrophe, a dot or a multi-byte character).
+var endsWord = func() (e [256]bool) {
+	for c := range e {
+		e[c] = byteClass[c] == clsSpace || plainEnd[c]
+	}
+	return e
+}()
+
+// endsAtDot reports whether text[j] is a dot that ends the word before it (n bytes, lower-case
+// key wordKey) rather than being a decimal point. It notes whether the word is an abbreviation,
+// for the dot's case in scan.
+func (s *scanState) endsAtDot(text string, j int, key uint64, n int) bool {
+	if text[j] != '.' || isDigit(text[j-1]) && j+1 < len(text) && isDigit(text[j+1]) {
+		return false
+	}
+	var w [8]byte // no abbreviation is longer
+	binary.LittleEndian.PutUint64(w[:], key)
+	s.dotAbbrev = n == 1 || n <= 8 && isAbbreviation(w[:n])
+	return true
+}
+
+// plainLong reads a plain word of more than 8 bytes (x holds its first 8, letters their
+// classify8) and returns the index after it; ok is false when it needs readWord.
+func (s *scanState) plainLong(text string, i int, x, letters uint64) (int, bool) {
+	j := i + 8
+	upper := letters &^ (x << 2) // letters without the case bit
+	for {
+		if len(text)-j < 8 {
+			return i, false
+		}
+		y := load64(text, j)
+		ly, stop := classify8(y)
+		if stop != 0 {
+			n := bits.TrailingZeros64(stop) >> 3
+			upper |= ly &^ (y << 2) & (uint64(1)<<(8*n) - 1)
+			j += n
 			break
 		}
-		h = (h ^ uint32(c)) * hashPrime
+		upper |= ly &^ (y << 2)
+		j += 8
 	}
-	if j == i || j < len(text) && byteClass[text[j]] != clsSpace && !plainEnd[text[j]] {
+	if upper != 0 || text[j-1] == 't' && text[j-2] == 'n' || !endsWord[text[j]] && !s.endsAtDot(text, j, 0, j-i) {
 		return i, false
+	}
+	w, t := text[i:j], &s.lx.trie
+	if id := exactWord(t, w, hashKey(x, load64(text, j-8), len(w))); id >= 0 {
+		s.push(&s.lx.wordTok[id])
+	} else {
+		s.push(&s.lx.pairTok[prefixPair(t, w, x)])
+	}
+	return j, true
+}
+
+// plainTail reads a plain word near the end of the text, byte by byte, lower-case words only.
+func (s *scanState) plainTail(text string, i int) (int, bool) {
+	j := i
+	for j < len(text) && plainByte[text[j]] {
+		j++
 	}
 	w := text[i:j]
-	if n := len(w); n >= 4 && w[n-1] == 't' && w[n-2] == 'n' || w == "cannot" {
+	if n := len(w); n == 0 || n >= 4 && w[n-1] == 't' && w[n-2] == 'n' || w == "cannot" ||
+		j < len(text) && !endsWord[text[j]] && !s.endsAtDot(text, j, wordKey(w), n) {
 		return i, false
 	}
-	s.add(lookup(&s.lx.trie, w, h))
+	s.add(lookup(&s.lx.trie, w, hashWord(w)))
 	return j, true
+}
+
+// keyCannot is wordKey("cannot").
+const keyCannot = uint64('c') | uint64('a')<<8 | uint64('n')<<16 | uint64('n')<<24 | uint64('o')<<32 | uint64('t')<<40
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// load64 reads text[i:i+8], text[i] lowest.
+func load64(text string, i int) uint64 {
+	b := text[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// classify8 marks (0x80) the bytes of x that are ASCII letters (letters) and those that are not
+// letters or digits (stop). Adding to the 7-bit values carries into bit 7 exactly when a value
+// reaches the bound, and never into the next byte; or-ing in the case bit folds upper case onto
+// lower case.
+func classify8(x uint64) (letters, stop uint64) {
+	y := x &^ highBits
+	z := y | 0x20*lowBits
+	letters = (z + (0x80-'a')*lowBits) &^ (z + (0x80-'z'-1)*lowBits) &^ x & highBits
+	digits := (y + (0x80-'0')*lowBits) &^ (y + (0x80-'9'-1)*lowBits)
+	return letters, ^(letters|digits)&highBits | x&highBits
 }
 
 // plainByte: lower-case letters and digits; plainEnd: punctuation after which a word is
@@ -394,15 +543,26 @@ func (s *scanState) flush() {
 
 func (s *scanState) emit(w []byte) { s.add(lookup(&s.lx.trie, w, hashWord(w))) }
 
+// add appends the word token of a lookup result.
+// unknownWord is the token of a word the lexicon does not know.
+var unknownWord = token{ids: noIDs, entry: -1, cue: -1, kind: tokWord}
+
 func (s *scanState) add(ids [3]int32) {
-	s.words = true
-	if ids[0] < 0 {
-		s.sc.toks = append(s.sc.toks, token{ids: noIDs, kind: tokWord})
-		return
+	id := ids[0]
+	switch {
+	case id < 0:
+		s.push(&unknownWord)
+	case s.lx.trie.words[id] != "":
+		s.push(&s.lx.wordTok[id]) // an exact word: its token is ready
+	default:
+		s.words = true
+		s.sc.toks = append(s.sc.toks, s.lx.tokenOf(ids))
 	}
-	st := s.lx.patStarts
-	s.sc.toks = append(s.sc.toks, token{ids: ids, bits: idBits(ids), kind: tokWord,
-		starts: st[ids[0]] || ids[1] >= 0 && (st[ids[1]] || ids[2] >= 0 && st[ids[2]])})
+}
+
+func (s *scanState) push(t *token) {
+	s.words = true
+	s.sc.toks = append(s.sc.toks, *t)
 }
 
 func (s *scanState) clause() {
@@ -410,7 +570,7 @@ func (s *scanState) clause() {
 	if t := s.sc.toks; len(t) > s.tok0 && t[len(t)-1].kind == tokClause {
 		return
 	}
-	s.sc.toks = append(s.sc.toks, token{ids: noIDs, kind: tokClause})
+	s.sc.toks = append(s.sc.toks, token{ids: noIDs, entry: -1, cue: -1, kind: tokClause})
 }
 
 // end closes the current sentence at byte end (exclusive); a sentence without words is dropped.
@@ -435,6 +595,9 @@ func (s *scanState) high(text string, i int) int {
 	r, size := utf8.DecodeRuneInString(text[i:])
 	switch {
 	case r == utf8.RuneError:
+		if size == 1 {
+			s.sc.invalidUTF8 = true
+		}
 		s.flush()
 	case r == '\u2019' || r == '\u2018' || r == '\u02bc':
 		if len(s.sc.word) > 0 && i+size < len(text) && byteClass[text[i+size]] == clsWord {

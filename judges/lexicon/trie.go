@@ -1,15 +1,18 @@
 package lexicon
 
 import (
+	"math/bits"
 	"sort"
 	"strings"
 )
 
-// The compiled lexicon looks a word up in two ways. Most words can match no prefix pattern
-// (bitsets over their first three and four letters say so) and are looked up whole in a hash
-// table. The rest walk a compact trie: most nodes have one child, kept in the node itself; a
-// node with more children has a dense row of them, so the trie stays small enough for the
-// cache (the build trie's 64-byte nodes did not).
+// The compiled lexicon looks a word up in two ways. A word that is a pattern itself is found in
+// a hash table, which gives its whole lookup result (its prefixes included), precomputed. The
+// rest can match only prefix patterns, and most cannot match any (a bitset over hashes of their
+// first three and four letters says so); those that can walk a compact trie to their deepest
+// node, which names the prefixes on its path. Most nodes have one child, kept in the node
+// itself; a node with more children has a dense row of them, so the trie stays small enough for
+// the cache (the build trie's 64-byte nodes did not).
 
 type cnode struct {
 	exact int32 // pattern id of the word ending here, or -1
@@ -18,6 +21,8 @@ type cnode struct {
 	// children (-1 for a leaf).
 	child  int32
 	single uint8
+	// pair indexes ctrie.pairs: the two longest prefix patterns on the path to this node
+	pair uint16
 }
 
 // noSingle differs from every alphaIndex value, 0xff (not a letter) included.
@@ -26,54 +31,76 @@ const noSingle = 0xfe
 type ctrie struct {
 	nodes []cnode
 	rows  [][alphabet]uint16
-	// stem3 has a bit for each three-letter prefix pattern, stem4 a hashed bit for the first
-	// four letters of each longer one; a word with neither bit set can only match exactly.
-	stem3  []uint64
-	stem4  []uint64
+	// stems has a hashed bit (stemBit) for each three-letter prefix pattern and for the first
+	// four letters of each longer one; a word whose first three and four letters have no bit set
+	// can only match exactly.
+	stems  []uint64
 	always bool // a prefix pattern shorter than three letters: always walk
 	slots  []slot
-	words  []string // pattern id → the exact word ("" for prefixes)
+	words  []string   // pattern id → the exact word ("" for prefixes)
+	exact  [][3]int32 // pattern id → the lookup result of its exact word
+	// pairs lists the distinct pairs of the longest and second longest prefix patterns on a
+	// path from the root (-1: none), [-1 -1] first: what a word that is not a pattern matches.
+	pairs [][2]int32
 }
 
-// slot is an open-addressing hash table slot: the hash of an exact word and its pattern id
-// (-1: empty).
+// slot is an open-addressing hash table slot of an exact word: its key (wordKey, for words of
+// up to 8 bytes; 0 for longer ones), its hash and its pattern id (-1: empty).
 type slot struct {
+	key  uint64
 	hash uint32
 	id   int32
 }
 
-const (
-	code3Size = alphabet * alphabet * alphabet
-	stem4Bits = 1 << 14
-)
+// stemLog is the log2 of the number of bits in ctrie.stems: with a few hundred prefix patterns,
+// a word is walked needlessly about 3% of the time.
+const stemLog = 14
 
-// code4Bit hashes the first four letters of a word to a bit of stem4.
-func code4Bit[S string | []byte](w S) uint32 {
-	c := uint32(code3(w))*alphabet + uint32(alphaIndex[w[3]])
-	return (c * 2654435761) >> (32 - 14)
-}
+// stemBit hashes the key of a word's first three or four letters (wordKey) to a bit of stems.
+func stemBit(k uint64) uint64 { return (k * 0x9e3779b97f4a7c15) >> (64 - stemLog) }
 
-// hashWord is 32-bit FNV-1a; plainWord computes it inline while it reads a word.
-const (
-	hashSeed  = 2166136261
-	hashPrime = 16777619
-)
-
-func hashWord[S string | []byte](w S) uint32 {
-	h := uint32(hashSeed)
-	for i := 0; i < len(w); i++ {
-		h = (h ^ uint32(w[i])) * hashPrime
+// wordKey packs a word of up to 8 bytes into a uint64, its first byte lowest. No word contains a
+// zero byte, so the key of a short word identifies it; the scanner loads it with one read.
+func wordKey[S string | []byte](w S) uint64 {
+	var k uint64
+	for i := min(len(w), 8) - 1; i >= 0; i-- {
+		k = k<<8 | uint64(w[i])
 	}
-	return h
+	return k
 }
 
-// index builds stem3 and the exact-word table from the patterns (pattern text → id).
+// hashKey is the hash of a word of n bytes whose first (up to) 8 bytes have key first and whose
+// last 8 bytes have key last (unused when n <= 8).
+func hashKey(first, last uint64, n int) uint32 {
+	x := first
+	if n > 8 {
+		x ^= bits.RotateLeft64(last, 29) ^ uint64(n)
+	}
+	return uint32((x * 0x9e3779b97f4a7c15) >> 32)
+}
+
+// hashWord is hashKey of a whole word.
+func hashWord[S string | []byte](w S) uint32 {
+	if len(w) <= 8 {
+		return hashKey(wordKey(w), 0, len(w))
+	}
+	return hashKey(wordKey(w[:8]), wordKey(w[len(w)-8:]), len(w))
+}
+
+// index builds stems and the exact-word table from the patterns (pattern text → id); the trie
+// must be frozen.
 func (t *ctrie) index(patterns map[string]int32) {
-	t.stem3 = make([]uint64, (code3Size+63)/64)
-	t.stem4 = make([]uint64, stem4Bits/64)
+	t.stems = make([]uint64, (1<<stemLog)/64)
 	t.words = make([]string, len(patterns))
+	t.exact = make([][3]int32, len(patterns))
+	exactWords := 0
+	for p := range patterns {
+		if !strings.HasSuffix(p, "*") {
+			exactWords++
+		}
+	}
 	size := 64
-	for size < 4*len(patterns) {
+	for size < 2*exactWords {
 		size *= 2
 	}
 	t.slots = make([]slot, size)
@@ -87,61 +114,122 @@ func (t *ctrie) index(patterns map[string]int32) {
 				t.always = true
 				continue
 			}
-			if len(word) == 3 {
-				c := code3(word)
-				t.stem3[c>>6] |= 1 << (c & 63)
-			} else {
-				b := code4Bit(word)
-				t.stem4[b>>6] |= 1 << (b & 63)
-			}
+			b := stemBit(wordKey(word[:min(len(word), 4)]))
+			t.stems[b>>6] |= 1 << (b & 63)
 			continue
 		}
 		t.words[id] = word
-		h := hashWord([]byte(word))
+		p := t.pairs[t.nodes[deepest(t, word)].pair] // the word's own node: its prefixes
+		t.exact[id] = [3]int32{id, p[0], p[1]}
+		h := hashWord(word)
+		sl := slot{hash: h, id: id}
+		if len(word) <= 8 {
+			sl.key = wordKey(word)
+		}
 		i := int(h) & (size - 1)
 		for t.slots[i].id >= 0 {
 			i = (i + 1) & (size - 1)
 		}
-		t.slots[i] = slot{hash: h, id: id}
+		t.slots[i] = sl
 	}
-}
-
-// code3 numbers the first three letters of a word (all in the alphabet).
-func code3[S string | []byte](w S) int {
-	return int(alphaIndex[w[0]])*alphabet*alphabet + int(alphaIndex[w[1]])*alphabet + int(alphaIndex[w[2]])
 }
 
 // lookup returns the patterns a lower-case word with hash h (hashWord) matches: the exact word
 // first, then the two longest prefixes, longest first; -1 pads.
 func lookup[S string | []byte](t *ctrie, w S, h uint32) [3]int32 {
-	if !t.always {
-		if len(w) < 3 {
-			return exact(t, w, h)
-		}
-		if alphaIndex[w[0]]|alphaIndex[w[1]]|alphaIndex[w[2]] == 0xff {
-			return noIDs // no pattern has these bytes
-		}
-		if c := code3(w); t.stem3[c>>6]&(1<<(c&63)) == 0 {
-			if len(w) == 3 || alphaIndex[w[3]] == 0xff {
-				return exact(t, w, h)
-			}
-			if b := code4Bit(w); t.stem4[b>>6]&(1<<(b&63)) == 0 {
-				return exact(t, w, h)
-			}
-		}
+	if id := exactWord(t, w, h); id >= 0 {
+		return t.exact[id]
 	}
-	return walk(t, w)
+	return prefixes(t, w, wordKey(w))
 }
 
-func exact[S string | []byte](t *ctrie, w S, h uint32) [3]int32 {
+// prefixes is lookup for a word that is not a pattern itself (key: wordKey(w)): the two longest
+// prefix patterns.
+func prefixes[S string | []byte](t *ctrie, w S, key uint64) [3]int32 {
+	p := t.pairs[prefixPair(t, w, key)]
+	return [3]int32{p[0], p[1], -1}
+}
+
+// prefixPair returns the index in t.pairs of the prefix patterns of a word that is not a pattern
+// itself (key: wordKey(w)).
+func prefixPair[S string | []byte](t *ctrie, w S, key uint64) uint16 {
+	if !t.always && !t.mayHavePrefix(key, len(w)) {
+		return 0
+	}
+	return t.nodes[deepest(t, w)].pair
+}
+
+// deepest returns the deepest node on w's path through the trie.
+func deepest[S string | []byte](t *ctrie, w S) int32 {
+	nodes, rows := t.nodes, t.rows
+	n := int32(0)
+	for i := 0; i < len(w); i++ {
+		c := alphaIndex[w[i]]
+		nd := &nodes[n]
+		switch {
+		case c == nd.single:
+			n = nd.child
+		case nd.single == noSingle && nd.child >= 0 && c < alphabet:
+			next := int32(rows[nd.child][c])
+			if next == 0 {
+				return n
+			}
+			n = next
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// mayHavePrefix reports whether a word of n bytes whose wordKey is key can match a prefix
+// pattern of three letters or more; false is certain, true needs a walk.
+func (t *ctrie) mayHavePrefix(key uint64, n int) bool {
+	if n < 3 {
+		return false
+	}
+	b := stemBit(key & 0xffffff)
+	if t.stems[b>>6]&(1<<(b&63)) != 0 {
+		return true
+	}
+	if n == 3 {
+		return false
+	}
+	b = stemBit(key & 0xffffffff)
+	return t.stems[b>>6]&(1<<(b&63)) != 0
+}
+
+// exactWord returns the pattern id of the exact word w with hash h, or -1.
+func exactWord[S string | []byte](t *ctrie, w S, h uint32) int32 {
+	if len(w) == 0 {
+		return -1
+	}
+	if len(w) <= 8 {
+		return exactKey(t, wordKey(w), h)
+	}
 	mask := len(t.slots) - 1
 	for i := int(h) & mask; ; i = (i + 1) & mask {
-		sl := t.slots[i]
+		sl := &t.slots[i]
 		if sl.id < 0 {
-			return noIDs
+			return -1
 		}
-		if sl.hash == h && t.words[sl.id] == string(w) {
-			return [3]int32{sl.id, -1, -1}
+		if sl.hash == h && sl.key == 0 && t.words[sl.id] == string(w) {
+			return sl.id
+		}
+	}
+}
+
+// exactKey returns the pattern id of the exact word of up to 8 bytes with key k and hash h, or
+// -1. The key identifies the word, so only the probe sequence needs the hash.
+func exactKey(t *ctrie, k uint64, h uint32) int32 {
+	mask := len(t.slots) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.key == k {
+			return sl.id
+		}
+		if sl.id < 0 {
+			return -1
 		}
 	}
 }
@@ -149,9 +237,29 @@ func exact[S string | []byte](t *ctrie, w S, h uint32) [3]int32 {
 // freezeTrie converts the build trie; node indexes are kept, so 0 stays the root.
 func freezeTrie(nodes []trieNode) ctrie {
 	t := ctrie{nodes: make([]cnode, len(nodes))}
+	// A child comes after its parent in nodes, so one pass gives every node its pair.
+	pairs := make([][2]int32, len(nodes))
+	pairs[0] = [2]int32{-1, -1}
+	index := map[[2]int32]uint16{}
+	for i := range nodes {
+		for _, next := range nodes[i].next {
+			if next != 0 {
+				pairs[next] = pairs[i]
+				if s := nodes[next].stem; s >= 0 {
+					pairs[next] = [2]int32{s, pairs[i][0]}
+				}
+			}
+		}
+	}
 	for i := range nodes {
 		nd := &nodes[i]
-		cn := cnode{exact: nd.exact, stem: nd.stem, child: -1, single: noSingle}
+		p, ok := index[pairs[i]]
+		if !ok {
+			p = uint16(len(t.pairs))
+			index[pairs[i]] = p
+			t.pairs = append(t.pairs, pairs[i])
+		}
+		cn := cnode{exact: nd.exact, stem: nd.stem, child: -1, single: noSingle, pair: p}
 		count, last := 0, 0
 		for c, next := range nd.next {
 			if next != 0 {
@@ -170,52 +278,13 @@ func freezeTrie(nodes []trieNode) ctrie {
 	return t
 }
 
-// walk walks the trie once and returns the patterns a word matches.
-func walk[S string | []byte](t *ctrie, w S) [3]int32 {
-	nodes, rows := t.nodes, t.rows
-	n := int32(0)
-	long, short := int32(-1), int32(-1) // the longest two prefixes so far
-	whole := true
-	for i := 0; i < len(w); i++ {
-		c := alphaIndex[w[i]]
-		nd := &nodes[n]
-		if c == nd.single {
-			n = nd.child
-		} else if nd.single == noSingle && nd.child >= 0 && c < alphabet {
-			if n = int32(rows[nd.child][c]); n == 0 {
-				whole = false
-				break
-			}
-		} else {
-			whole = false
-			break
-		}
-		if s := nodes[n].stem; s >= 0 {
-			long, short = s, long
-		}
-	}
-	ids := noIDs
-	k := 0
-	if whole {
-		if e := nodes[n].exact; e >= 0 {
-			ids[0], k = e, 1
-		}
-	}
-	if long >= 0 {
-		ids[k] = long
-		if short >= 0 {
-			ids[k+1] = short
-		}
-	}
-	return ids
-}
-
 // candidate is a phrase that starts with a given pattern, with its second element kept inline
 // so that candidates are found by the next word without touching the phrases.
 type candidate struct {
 	second int32 // pattern id, or gapElem
 	third  int32 // after a gap: the element after it, checked before the phrase is matched
 	phrase int32
+	pair   bool // the phrase is its first two elements: found once the second matches
 }
 
 // freezePhrases lays the phrases out by first pattern: the candidates of pattern p are
@@ -226,7 +295,8 @@ func (lx *lexicon) freezePhrases() {
 	for p, list := range lx.patPhrases {
 		lx.candOff[p] = int32(len(lx.cands))
 		for _, pid := range list {
-			c := candidate{second: lx.phrases[pid].elems[1], third: -1, phrase: pid}
+			elems := lx.phrases[pid].elems
+			c := candidate{second: elems[1], third: -1, phrase: pid, pair: len(elems) == 2}
 			if c.second == gapElem {
 				c.third = lx.phrases[pid].elems[2]
 			}

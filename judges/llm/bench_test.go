@@ -3,11 +3,17 @@
 package llm_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/backend/openai"
@@ -27,8 +33,10 @@ import (
 // without latency). Requests go through the real path: the chat HTTP client with the retry
 // layer over loopback HTTP to the sim's "judge-sim" with the migr-judge prompt. One op judges
 // benchItems explanations: "all" in one Judge call; "batch256" in calls of 256, as the scorer
-// sends them (each call waits for its slowest request before the next starts). "ratio" is
-// requests/s over 1,280; "cpu-µs/req" is the CPU time of the whole process (client and server).
+// sends them (each call waits for its slowest request before the next starts). "bare" sends the
+// same requests with plain net/http, as the reference of what this machine and the sim allow.
+// "ratio" is requests/s over 1,280; "cpu-µs/req" is the CPU time of the whole process (client
+// and server) per request.
 const (
 	benchLatency     = 50 * time.Millisecond
 	benchConcurrency = 64
@@ -57,6 +65,63 @@ func BenchmarkLLMJudge(b *testing.B) {
 	}
 	b.Run("all", func(b *testing.B) { benchJudge(b, j, items, len(items)) })
 	b.Run("batch256", func(b *testing.B) { benchJudge(b, j, items, 256) })
+	b.Run("bare", func(b *testing.B) { benchBare(b, url, j, items) })
+}
+
+// benchBare is the reference: the same requests (bodies made before timing) from 64 goroutines
+// with plain net/http, reading each whole response and nothing else. What it lacks of the ideal
+// is the machine's (and the sim's).
+func benchBare(b *testing.B, url string, j *llm.Judge, items []judges.Item) {
+	bodies := make([][]byte, len(items))
+	for i, it := range items {
+		body, err := chat.MarshalRequest(chat.Request{Model: sim.DefaultJudge().Name, Messages: chat.UserText(j.Prompt(it.Text))})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies[i] = body
+	}
+	client := &http.Client{Transport: chat.NewTransport()}
+	post := func(body []byte) error {
+		resp, err := client.Post(url+"/chat/completions", "application/json", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("HTTP %d", resp.StatusCode)
+		}
+		return nil
+	}
+	var (
+		requests int
+		elapsed  time.Duration
+		cpu      time.Duration
+	)
+	for b.Loop() {
+		cpu0, start := benchCPU(), time.Now()
+		var next atomic.Int64
+		var g errgroup.Group
+		for range benchConcurrency {
+			g.Go(func() error {
+				for k := next.Add(1) - 1; k < int64(len(bodies)); k = next.Add(1) - 1 {
+					if err := post(bodies[k]); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		cpu += benchCPU() - cpu0
+		requests += len(bodies)
+	}
+	reportRate(b, requests, elapsed, cpu)
 }
 
 func benchJudge(b *testing.B, j *llm.Judge, items []judges.Item, batch int) {
@@ -82,6 +147,11 @@ func benchJudge(b *testing.B, j *llm.Judge, items []judges.Item, batch int) {
 		cpu += benchCPU() - cpu0
 		requests += len(items)
 	}
+	reportRate(b, requests, elapsed, cpu)
+}
+
+// reportRate reports requests/s, its ratio to the ideal 1,280 and the CPU time per request.
+func reportRate(b *testing.B, requests int, elapsed, cpu time.Duration) {
 	rate := float64(requests) / elapsed.Seconds()
 	b.ReportMetric(rate, "req/s")
 	b.ReportMetric(rate/(benchConcurrency/benchLatency.Seconds()), "ratio")

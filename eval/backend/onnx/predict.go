@@ -170,10 +170,10 @@ func (m *Model) shortTensors(rows int) (inputs []ort.Value, out *ort.Tensor[floa
 // toProbs turns raw output rows (row-major, m.classes wide) into probabilities according to the
 // output kind; clips names the rows in errors.
 func (m *Model) toProbs(rows []float32, clips []datasets.Clip) error {
-	c := m.classes
+	c, mayBeProbs := m.classes, m.kind != OutputLogits
 	for i := range clips {
 		row := rows[i*c : (i+1)*c : (i+1)*c]
-		if m.kind != OutputLogits && isProbs(row) {
+		if mayBeProbs && isProbs(row) {
 			continue
 		}
 		if err := m.notProbs(row, clips[i].ClipID); err != nil {
