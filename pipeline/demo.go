@@ -12,7 +12,7 @@ import (
 	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/eval/sim"
 	"github.com/emoeval/emoeval/internal/atomicfile"
-	"github.com/emoeval/emoeval/internal/onnxtest"
+	"github.com/emoeval/emoeval/internal/onnxmodel"
 )
 
 // DemoOptions configure `emoeval demo`.
@@ -148,7 +148,7 @@ func fitLinear(s *datasets.Split) []byte {
 			}
 		}
 	}
-	var inputs []onnxtest.Input
+	var inputs []onnxmodel.Input
 	var w [][]float32
 	b := make([]float32, k)
 	for _, m := range mods {
@@ -168,8 +168,8 @@ func fitLinear(s *datasets.Split) []byte {
 				b[y] -= float32(means[m][y][i] * means[m][y][i] / 2)
 			}
 		}
-		inputs = append(inputs, onnxtest.Input{Name: m, Dim: dim})
+		inputs = append(inputs, onnxmodel.Input{Name: m, Dim: dim})
 		w = append(w, mat)
 	}
-	return onnxtest.Classifier(inputs, k, w, b, true)
+	return onnxmodel.Classifier(inputs, k, w, b, true)
 }

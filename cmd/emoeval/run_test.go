@@ -19,6 +19,7 @@ import (
 	"github.com/emoeval/emoeval/eval/cache"
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/sim"
+	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
 )
 
@@ -413,7 +414,7 @@ func TestRunRejectsBadONNXSetUpsBeforeAnyRequest(t *testing.T) {
 	splitPath, split := smallSplit(t, dir, 20)
 	srv, url := startSim(t, split, sim.Faults{})
 	model := filepath.Join(dir, "fusion.onnx")
-	writeFile(t, model, string(onnxtest.Classifier([]onnxtest.Input{{Name: "video", Dim: 8}, {Name: "audio", Dim: 8}}, 7,
+	writeFile(t, model, string(onnxmodel.Classifier([]onnxmodel.Input{{Name: "video", Dim: 8}, {Name: "audio", Dim: 8}}, 7,
 		[][]float32{make([]float32, 8*7), make([]float32, 8*7)}, make([]float32, 7), true)))
 	base := runConfig(splitPath, url, "")
 	cases := []struct {

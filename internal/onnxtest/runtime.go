@@ -1,3 +1,5 @@
+// Package onnxtest loads ONNX Runtime for tests: skipped without the library, except under
+// CI=true, where a missing library fails the test.
 package onnxtest
 
 import (

@@ -12,6 +12,7 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
 	"github.com/emoeval/emoeval/judges"
 )
@@ -59,7 +60,7 @@ func testModel(tokenTypes bool, seqLen, batch int) []byte {
 	for c := range bias {
 		bias[c] = -5
 	}
-	return onnxtest.TextSpec{Vocab: vocab, Classes: 28, Emb: emb, B: bias, TokenTypes: tokenTypes, SeqLen: seqLen, Batch: batch}.Build()
+	return onnxmodel.TextSpec{Vocab: vocab, Classes: 28, Emb: emb, B: bias, TokenTypes: tokenTypes, SeqLen: seqLen, Batch: batch}.Build()
 }
 
 func writeTokenizer(t testing.TB) string {
@@ -68,7 +69,7 @@ func writeTokenizer(t testing.TB) string {
 		words[i] = w.word
 	}
 	p := filepath.Join(t.TempDir(), "tokenizer.json")
-	if err := os.WriteFile(p, onnxtest.BertTokenizerJSON(words), 0o644); err != nil {
+	if err := os.WriteFile(p, onnxmodel.BertTokenizerJSON(words), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -253,7 +254,7 @@ func TestEncoderTruncationKeepsSep(t *testing.T) {
 		t.Fatal(err)
 	}
 	// [CLS] she smiles at [SEP]: word ids are 4 + their index in testWords.
-	want := []int64{onnxtest.ClsID, 4, 13, 8, onnxtest.SepID}
+	want := []int64{onnxmodel.ClsID, 4, 13, 8, onnxmodel.SepID}
 	if !reflect.DeepEqual(ids, want) {
 		t.Errorf("ids %v, want %v", ids, want)
 	}
@@ -265,8 +266,8 @@ func TestNewRejectsBadSetUps(t *testing.T) {
 	os.WriteFile(badTok, []byte(`{"model": {"type": "WordPiece"}}`), 0o644)
 	notJSON := filepath.Join(dir, "not.json")
 	os.WriteFile(notJSON, []byte(`not json`), 0o644)
-	floatIn := []onnxtest.Input{{Name: "features", Dim: 4}}
-	w, b := onnxtest.RandomWeights(floatIn, 28, 1)
+	floatIn := []onnxmodel.Input{{Name: "features", Dim: 4}}
+	w, b := onnxmodel.RandomWeights(floatIn, 28, 1)
 	tests := []struct {
 		name   string
 		change func(*Config)
@@ -276,7 +277,7 @@ func TestNewRejectsBadSetUps(t *testing.T) {
 		{"missing tokenizer", func(c *Config) { c.TokenizerPath = filepath.Join(dir, "none.json") }, []string{"none.json", "no such file"}},
 		{"tokenizer without vocab", func(c *Config) { c.TokenizerPath = badTok }, []string{"bad.json", "cannot load the tokenizer"}},
 		{"tokenizer not JSON", func(c *Config) { c.TokenizerPath = notJSON }, []string{"not.json", "cannot load the tokenizer"}},
-		{"not a text model", func(c *Config) { c.ONNX = onnxtest.Classifier(floatIn, 28, w, b, false) },
+		{"not a text model", func(c *Config) { c.ONNX = onnxmodel.Classifier(floatIn, 28, w, b, false) },
 			[]string{`input "features"`, "input_ids and attention_mask", "features [? 4] float"}},
 		{"label map beyond the classes", func(c *Config) { c.LabelMap = map[int]string{30: "happy"} }, []string{"index 30 is beyond the model's 28 classes"}},
 		{"label map to a non-label", func(c *Config) { c.LabelMap = map[int]string{17: "joy"} }, []string{`"joy", which is not a label of dfew`}},
@@ -366,7 +367,7 @@ func FuzzEncode(f *testing.F) {
 		if err != nil {
 			return // reported per item; the point is that it is an error, not a panic
 		}
-		if len(ids) < 2 || len(ids) > 16 || ids[0] != onnxtest.ClsID || ids[len(ids)-1] != onnxtest.SepID {
+		if len(ids) < 2 || len(ids) > 16 || ids[0] != onnxmodel.ClsID || ids[len(ids)-1] != onnxmodel.SepID {
 			t.Fatalf("ids %v for %q", ids, text)
 		}
 		for _, id := range ids {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
+	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
 	ort "github.com/yalue/onnxruntime_go"
 )
@@ -98,8 +99,8 @@ func BenchmarkPredictVsBare(b *testing.B) {
 }
 
 func benchSetup() ([]byte, []datasets.Clip) {
-	in := []onnxtest.Input{{Name: "video", Dim: benchDim}, {Name: "audio", Dim: benchDim}}
-	w, bias := onnxtest.RandomWeights(in, benchClasses, 1)
+	in := []onnxmodel.Input{{Name: "video", Dim: benchDim}, {Name: "audio", Dim: benchDim}}
+	w, bias := onnxmodel.RandomWeights(in, benchClasses, 1)
 	r := rand.New(rand.NewPCG(1, 2))
 	clips := make([]datasets.Clip, benchClips)
 	for i := range clips {
@@ -111,7 +112,7 @@ func benchSetup() ([]byte, []datasets.Clip) {
 		}
 		clips[i] = datasets.Clip{ClipID: fmt.Sprint(i), Features: f}
 	}
-	return onnxtest.Classifier(in, benchClasses, w, bias, true), clips
+	return onnxmodel.Classifier(in, benchClasses, w, bias, true), clips
 }
 
 // openBench opens the benchmark model through the backend.

@@ -12,10 +12,11 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
 )
 
-var avInputs = []onnxtest.Input{{Name: "video_in", Dim: 6}, {Name: "audio_in", Dim: 4}}
+var avInputs = []onnxmodel.Input{{Name: "video_in", Dim: 6}, {Name: "audio_in", Dim: 4}}
 
 // tinyModel is a 2-input, 7-class linear model and its weights.
 type tinyModel struct {
@@ -24,7 +25,7 @@ type tinyModel struct {
 }
 
 func newTinyModel(seed uint64) tinyModel {
-	w, b := onnxtest.RandomWeights(avInputs, 7, seed)
+	w, b := onnxmodel.RandomWeights(avInputs, 7, seed)
 	// Bigger weights than RandomWeights' keep the probabilities far from uniform.
 	for _, m := range w {
 		for i := range m {
@@ -35,7 +36,7 @@ func newTinyModel(seed uint64) tinyModel {
 }
 
 func (tm tinyModel) onnx(softmax bool, batch int) []byte {
-	return onnxtest.ClassifierSpec{Inputs: avInputs, Classes: 7, W: tm.w, B: tm.b, Softmax: softmax, Batch: batch}.Build()
+	return onnxmodel.ClassifierSpec{Inputs: avInputs, Classes: 7, W: tm.w, B: tm.b, Softmax: softmax, Batch: batch}.Build()
 }
 
 // want is the plain Go computation of the model: softmax(Σ x_i·W_i + b), with the modality
@@ -195,9 +196,9 @@ func TestAblation(t *testing.T) {
 }
 
 func TestAblationNeedsBothModalities(t *testing.T) {
-	in := []onnxtest.Input{{Name: "x", Dim: 6}}
-	w, b := onnxtest.RandomWeights(in, 7, 1)
-	cfg := baseConfig(t, onnxtest.Classifier(in, 7, w, b, true))
+	in := []onnxmodel.Input{{Name: "x", Dim: 6}}
+	w, b := onnxmodel.RandomWeights(in, 7, 1)
+	cfg := baseConfig(t, onnxmodel.Classifier(in, 7, w, b, true))
 	cfg.Inputs = map[string]string{"x": "video"}
 	m := open(t, cfg)
 	_, err := m.Ablation(context.Background(), makeClips(2, 1))
@@ -213,7 +214,7 @@ func TestAblationNeedsBothModalities(t *testing.T) {
 // message that says what to change.
 func TestOpenRejectsBadSetUps(t *testing.T) {
 	tm := newTinyModel(1)
-	twoOutputs := onnxtest.Classifier(avInputs, 7, tm.w, tm.b, true) // one output; see "wrong output name"
+	twoOutputs := onnxmodel.Classifier(avInputs, 7, tm.w, tm.b, true) // one output; see "wrong output name"
 	tests := []struct {
 		name   string
 		change func(*Config)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
+	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
 	ort "github.com/yalue/onnxruntime_go"
 )
@@ -14,9 +15,9 @@ import (
 // TestCancelOnDoneTerminatesRuns checks that a cancelled context makes the run options stop a run.
 func TestCancelOnDoneTerminatesRuns(t *testing.T) {
 	rt := onnxtest.Runtime(t)
-	in := []onnxtest.Input{{Name: "x", Dim: 3}}
-	w, b := onnxtest.RandomWeights(in, 2, 1)
-	s, err := rt.NewSession("test", onnxtest.Classifier(in, 2, w, b, true), []string{"x"}, []string{"probs"}, ortenv.SessionConfig{})
+	in := []onnxmodel.Input{{Name: "x", Dim: 3}}
+	w, b := onnxmodel.RandomWeights(in, 2, 1)
+	s, err := rt.NewSession("test", onnxmodel.Classifier(in, 2, w, b, true), []string{"x"}, []string{"probs"}, ortenv.SessionConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}

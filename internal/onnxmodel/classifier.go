@@ -1,4 +1,4 @@
-package onnxtest
+package onnxmodel
 
 import (
 	"fmt"

@@ -1,6 +1,8 @@
-// Package onnxtest builds small ONNX models in memory for tests and benchmarks, so no binary
-// fixtures are needed and no Python is required. Models use IR version 8 and opset 17.
-package onnxtest
+// Package onnxmodel builds small ONNX models in memory (linear classifiers over feature inputs,
+// bag-of-words text classifiers, and their tokenizer.json), written with protowire: for tests and
+// benchmarks, so that no binary fixtures and no Python are needed, and for the demo's model.
+// Models use IR version 8 and opset 17.
+package onnxmodel
 
 import (
 	"encoding/binary"

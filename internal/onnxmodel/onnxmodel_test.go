@@ -1,4 +1,4 @@
-package onnxtest
+package onnxmodel_test
 
 import (
 	"os"
@@ -8,22 +8,24 @@ import (
 	"testing"
 
 	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
+	"github.com/emoeval/emoeval/internal/onnxmodel"
+	"github.com/emoeval/emoeval/internal/onnxtest"
 )
 
 func testModels() map[string][]byte {
-	in := []Input{{"video", 4}, {"audio", 3}}
-	w, b := RandomWeights(in, 5, 1)
+	in := []onnxmodel.Input{{"video", 4}, {"audio", 3}}
+	w, b := onnxmodel.RandomWeights(in, 5, 1)
 	return map[string][]byte{
-		"probs":       Classifier(in, 5, w, b, true),
-		"logits":      Classifier(in, 5, w, b, false),
-		"fixed_batch": ClassifierSpec{Inputs: in, Classes: 5, W: w, B: b, Batch: 8, Output: "scores"}.Build(),
-		"text":        TextSpec{Vocab: 6, Classes: 3, Emb: make([]float32, 18), B: make([]float32, 3), TokenTypes: true}.Build(),
+		"probs":       onnxmodel.Classifier(in, 5, w, b, true),
+		"logits":      onnxmodel.Classifier(in, 5, w, b, false),
+		"fixed_batch": onnxmodel.ClassifierSpec{Inputs: in, Classes: 5, W: w, B: b, Batch: 8, Output: "scores"}.Build(),
+		"text":        onnxmodel.TextSpec{Vocab: 6, Classes: 3, Emb: make([]float32, 18), B: make([]float32, 3), TokenTypes: true}.Build(),
 	}
 }
 
 // TestONNXRuntimeReadsModels checks the models' inputs and outputs as ONNX Runtime reports them.
 func TestONNXRuntimeReadsModels(t *testing.T) {
-	rt := Runtime(t)
+	rt := onnxtest.Runtime(t)
 	want := map[string][2]string{
 		"probs":       {"video [? 4] float, audio [? 3] float", "probs [? 5] float"},
 		"logits":      {"video [? 4] float, audio [? 3] float", "logits [? 5] float"},
@@ -72,5 +74,5 @@ func TestBuildPanicsOnInconsistentSpec(t *testing.T) {
 			t.Error("no panic for 2 inputs with 1 weight matrix")
 		}
 	}()
-	ClassifierSpec{Inputs: []Input{{"a", 2}, {"b", 2}}, Classes: 2, W: [][]float32{{1, 2, 3, 4}}, B: []float32{0, 0}}.Build()
+	onnxmodel.ClassifierSpec{Inputs: []onnxmodel.Input{{"a", 2}, {"b", 2}}, Classes: 2, W: [][]float32{{1, 2, 3, 4}}, B: []float32{0, 0}}.Build()
 }
