@@ -44,15 +44,21 @@ type Split struct {
 // Select returns the clips of the given folds (all folds when folds is empty) and split kind
 // ("" for both), in file order.
 func (s *Split) Select(folds []int32, kind string) []Clip {
-	var out []Clip
-	for _, c := range s.Clips {
-		if len(folds) > 0 && !slices.Contains(folds, c.Fold) {
-			continue
+	keep := func(c *Clip) bool {
+		return (len(folds) == 0 || slices.Contains(folds, c.Fold)) && (kind == "" || c.Split == kind)
+	}
+	n := 0
+	for i := range s.Clips {
+		if keep(&s.Clips[i]) {
+			n++
 		}
-		if kind != "" && c.Split != kind {
-			continue
+	}
+	// Counted first: a split of a million clips is copied once, not grown into.
+	out := make([]Clip, 0, n)
+	for i := range s.Clips {
+		if keep(&s.Clips[i]) {
+			out = append(out, s.Clips[i])
 		}
-		out = append(out, c)
 	}
 	return out
 }
