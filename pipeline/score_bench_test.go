@@ -115,3 +115,23 @@ func BenchmarkScoreMillionMemory(b *testing.B) {
 	close(done)
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
 }
+
+// BenchmarkRenderReport renders the demo run's whole report: every table in five formats, every
+// plot in PNG, SVG and PDF, and report.pdf (`emoeval report`). The demo run is made once first.
+func BenchmarkRenderReport(b *testing.B) {
+	if _, err := os.Stat(os.Getenv("ONNXRUNTIME_SHARED_LIBRARY_PATH")); err != nil {
+		b.Skip("the demo needs ONNX Runtime: run make ort and set ONNXRUNTIME_SHARED_LIBRARY_PATH")
+	}
+	out := b.TempDir()
+	res, err := Demo(context.Background(), DemoOptions{Out: out})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := ReportOptions{Formats: ReportFormats, Reference: true, Examples: 3}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := RenderReport(context.Background(), res.Dir, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
