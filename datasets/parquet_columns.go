@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/emoeval/emoeval/internal/parquetio"
 )
 
 // leafColumn is where a contract column's values are in a file: its leaf index and levels.
@@ -99,38 +101,11 @@ func capHint[N int | int64](f *parquet.File, n N) int {
 	return int(min(int64(n), f.Size()))
 }
 
-// forEachPage calls visit with every page of a column, over all row groups, in order.
-func forEachPage(f *parquet.File, col int, visit func(parquet.Page) error) error {
-	for _, rg := range f.RowGroups() {
-		pages := rg.ColumnChunks()[col].Pages()
-		for {
-			p, err := pages.ReadPage()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				pages.Close()
-				return err
-			}
-			err = visit(p)
-			parquet.Release(p)
-			if err != nil {
-				pages.Close()
-				return err
-			}
-		}
-		if err := pages.Close(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // forEachValue calls fn with every value of a column (in row order for one-value-per-row
 // columns).
 func forEachValue(f *parquet.File, col int, fn func(v parquet.Value)) error {
 	buf := make([]parquet.Value, 1024)
-	return forEachPage(f, col, func(p parquet.Page) error {
+	return parquetio.ForEachPage(f, col, func(p parquet.Page) error {
 		vr := p.Values()
 		for {
 			n, err := vr.ReadValues(buf)
@@ -153,7 +128,7 @@ func stringColumn(f *parquet.File, lc leafColumn, rows int) (vals []string, null
 	null = make([]bool, 0, capHint(f, rows))
 	var dict parquet.Dictionary
 	var dictStrings []string
-	err = forEachPage(f, lc.index, func(p parquet.Page) error {
+	err = parquetio.ForEachPage(f, lc.index, func(p parquet.Page) error {
 		defs := p.DefinitionLevels()
 		if d := p.Dictionary(); d != nil {
 			if d != dict {
@@ -262,7 +237,7 @@ func readVectors(f *parquet.File, lc leafColumn, rows int) (*vectorColumn, error
 	vc := &vectorColumn{values: make([]float32, 0, capHint(f, total)), start: make([]int, 0, capHint(f, int64(rows)+1)), nullRow: -1}
 	maxDef, listDef := byte(lc.maxDef), byte(lc.listDef)
 	buf := make([]parquet.Value, 1024)
-	err := forEachPage(f, lc.index, func(p parquet.Page) error {
+	err := parquetio.ForEachPage(f, lc.index, func(p parquet.Page) error {
 		reps, defs := p.RepetitionLevels(), p.DefinitionLevels()
 		if p.Dictionary() != nil || len(reps) != len(defs) || len(defs) == 0 {
 			return vc.readValues(p, maxDef, listDef, buf)

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/parquetio"
 )
 
 // ReadOption changes how ReadSplit reads a split file.
@@ -30,40 +30,39 @@ func WithLabelSet(ls *LabelSet) ReadOption { return func(c *readConfig) { c.labe
 // file's structure (schema, types, vector lengths, one dataset) is still checked.
 func Lenient() ReadOption { return func(c *readConfig) { c.lenient = true } }
 
+// splitFileOptions skip what a split reader never uses.
+func splitFileOptions() []parquet.FileOption {
+	return []parquet.FileOption{parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true)}
+}
+
 // ReadSplit reads and validates a split file. Every problem with the file is an
 // *inputerr.Error naming the file and, where there is one, the row and column.
 func ReadSplit(path string, opts ...ReadOption) (*Split, error) {
-	f, err := os.Open(path)
+	pf, f, err := parquetio.Open(path, splitFileOptions()...)
 	if err != nil {
-		return nil, inputerr.Wrap(path, err)
+		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, inputerr.Wrap(path, err)
-	}
-	return DecodeSplit(path, f, st.Size(), opts...)
+	return decodeSplit(path, pf, opts)
 }
 
 // DecodeSplit is ReadSplit on content in r of the given size; name is used in errors.
-func DecodeSplit(name string, r io.ReaderAt, size int64, opts ...ReadOption) (s *Split, err error) {
+func DecodeSplit(name string, r io.ReaderAt, size int64, opts ...ReadOption) (*Split, error) {
+	pf, err := parquetio.OpenReader(name, r, size, splitFileOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	return decodeSplit(name, pf, opts)
+}
+
+// decodeSplit reads the split in an open file. After a panic it returns only the error: s is set
+// by its last return alone.
+func decodeSplit(name string, pf *parquet.File, opts []ReadOption) (s *Split, err error) {
 	var cfg readConfig
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if size == 0 {
-		return nil, inputerr.New(name, "empty file, not a Parquet split file")
-	}
-	// parquet-go panics on some damaged files; no panic may reach the user.
-	defer func() {
-		if r := recover(); r != nil {
-			s, err = nil, &inputerr.Error{File: name, Msg: fmt.Sprintf("damaged Parquet file (%v)", r)}
-		}
-	}()
-	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
-	if err != nil {
-		return nil, &inputerr.Error{File: name, Msg: "not a readable Parquet file", Err: err}
-	}
+	defer parquetio.Recover(name, &err)
 	cols, extra, err := findColumns(name, pf.Schema())
 	if err != nil {
 		return nil, err
@@ -79,22 +78,22 @@ func DecodeSplit(name string, r io.ReaderAt, size int64, opts ...ReadOption) (s 
 	if err != nil {
 		return nil, err
 	}
-	s = &Split{Dataset: t.str[ColDataset][0], ExtraColumns: extra}
-	if s.Labels, err = resolveLabels(name, pf, s.Dataset, cfg.labels); err != nil {
+	split := &Split{Dataset: t.str[ColDataset][0], ExtraColumns: extra}
+	if split.Labels, err = resolveLabels(name, pf, split.Dataset, cfg.labels); err != nil {
 		return nil, err
 	}
 	if v, ok := pf.Lookup(metaSynthetic); ok && v == "true" {
-		s.Synthetic = true
+		split.Synthetic = true
 		if v, ok := pf.Lookup(metaSeed); ok {
-			if s.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
+			if split.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
 				return nil, &inputerr.Error{File: name, Key: metaSeed, Msg: "metadata is not an integer seed", Err: err}
 			}
 		}
 	}
-	if s.Clips, err = t.clips(name, s, cfg.lenient); err != nil {
+	if split.Clips, err = t.clips(name, split, cfg.lenient); err != nil {
 		return nil, err
 	}
-	return s, nil
+	return split, nil
 }
 
 // scalarColumn is one of the contract's one-value-per-row columns; optional ones may be absent.

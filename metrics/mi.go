@@ -17,6 +17,7 @@ import (
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/parquetio"
 )
 
 // MI table formats.
@@ -185,20 +186,12 @@ type miRow struct {
 
 // ReadMIParquet reads an MI table from Parquet: string columns clip_id and mi, and an optional
 // double column score.
-func ReadMIParquet(path string) (t *MITable, err error) {
-	f, err := os.Open(path)
+func ReadMIParquet(path string) (*MITable, error) {
+	pf, f, err := parquetio.Open(path)
 	if err != nil {
-		return nil, inputerr.Wrap(path, err)
+		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, inputerr.Wrap(path, err)
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return nil, inputerr.New(path, "not a readable Parquet file: %v", err)
-	}
 	for _, c := range []struct {
 		name     string
 		kind     parquet.Kind
@@ -212,33 +205,20 @@ func ReadMIParquet(path string) (t *MITable, err error) {
 			return nil, &inputerr.Error{File: path, Key: c.name, Msg: fmt.Sprintf("column has type %s, expected %s", leaf.Node.Type(), c.kind)}
 		}
 	}
-	// parquet-go panics on some damaged files; a panic here is bad input, not a crash.
-	defer func() {
-		if p := recover(); p != nil {
-			t, err = nil, inputerr.New(path, "damaged Parquet file: %v", p)
-		}
-	}()
-	t = NewMITable("file")
-	rd := parquet.NewGenericReader[miRow](pf)
-	defer rd.Close()
-	rows := make([]miRow, 1024)
+	t := NewMITable("file")
 	firstRow := map[string]int{}
-	row := 0
-	for {
-		n, rerr := rd.Read(rows)
-		for _, r := range rows[:n] {
-			row++
-			if err := t.addRow(path, row, r, firstRow); err != nil {
-				return nil, err
+	err = parquetio.ScanRows(path, pf, func(batch []miRow, first int) error {
+		for i, r := range batch {
+			if err := t.addRow(path, first+i, r, firstRow); err != nil {
+				return err
 			}
 		}
-		if rerr == io.EOF {
-			return t, nil
-		}
-		if rerr != nil {
-			return nil, inputerr.AtRow(path, row+1, "read: %v", rerr)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return t, nil
 }
 
 func (t *MITable) addRow(path string, row int, r miRow, firstRow map[string]int) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/parquetio"
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
@@ -363,7 +364,7 @@ func fileExists(p string) bool {
 
 // writeRows writes rows to a Parquet file.
 func writeRows[T any](path string, rows []T) error {
-	w, err := predictions.NewTableWriter[T](path)
+	w, err := parquetio.NewTableWriter[T](path)
 	if err != nil {
 		return err
 	}

@@ -1,52 +1,54 @@
 package predictions
 
+import "github.com/emoeval/emoeval/internal/parquetio"
+
 // PredictionColumns is the predictions.parquet contract: the DESIGN.md columns are required; the
 // columns emoeval adds beyond them may be missing (files written by other tools).
-func PredictionColumns() []Column {
-	return []Column{
-		{Name: "model", Type: ColString},
-		{Name: "variant", Type: ColString},
-		{Name: "dataset", Type: ColString},
-		{Name: "fold", Type: ColInt},
-		{Name: "clip_id", Type: ColString},
-		{Name: "label", Type: ColString},
-		{Name: "raw_output", Type: ColString},
-		{Name: "vis_desc", Type: ColString},
-		{Name: "aud_desc", Type: ColString},
-		{Name: "think", Type: ColString},
-		{Name: "answer_raw", Type: ColString},
-		{Name: "pred", Type: ColString},
-		{Name: "parse_status", Type: ColString},
-		{Name: "order", Type: ColString},
-		{Name: "probs", Type: ColFloatList},
-		{Name: "latency_ms", Type: ColFloat},
-		{Name: "attempts", Type: ColInt},
-		{Name: "error", Type: ColString},
-		{Name: "pred_quarter", Type: ColString, Optional: true},
-		{Name: "reason", Type: ColString, Optional: true},
-		{Name: "normalized", Type: ColString, Optional: true},
-		{Name: "line", Type: ColInt, Optional: true},
+func PredictionColumns() []parquetio.Column {
+	return []parquetio.Column{
+		{Name: "model", Type: parquetio.ColString},
+		{Name: "variant", Type: parquetio.ColString},
+		{Name: "dataset", Type: parquetio.ColString},
+		{Name: "fold", Type: parquetio.ColInt},
+		{Name: "clip_id", Type: parquetio.ColString},
+		{Name: "label", Type: parquetio.ColString},
+		{Name: "raw_output", Type: parquetio.ColString},
+		{Name: "vis_desc", Type: parquetio.ColString},
+		{Name: "aud_desc", Type: parquetio.ColString},
+		{Name: "think", Type: parquetio.ColString},
+		{Name: "answer_raw", Type: parquetio.ColString},
+		{Name: "pred", Type: parquetio.ColString},
+		{Name: "parse_status", Type: parquetio.ColString},
+		{Name: "order", Type: parquetio.ColString},
+		{Name: "probs", Type: parquetio.ColFloatList},
+		{Name: "latency_ms", Type: parquetio.ColFloat},
+		{Name: "attempts", Type: parquetio.ColInt},
+		{Name: "error", Type: parquetio.ColString},
+		{Name: "pred_quarter", Type: parquetio.ColString, Optional: true},
+		{Name: "reason", Type: parquetio.ColString, Optional: true},
+		{Name: "normalized", Type: parquetio.ColString, Optional: true},
+		{Name: "line", Type: parquetio.ColInt, Optional: true},
 	}
 }
 
-// Writer streams rows into predictions.parquet; see TableWriter.
-type Writer = TableWriter[Prediction]
+// Writer streams rows into predictions.parquet; see parquetio.TableWriter.
+type Writer = parquetio.TableWriter[Prediction]
 
 // NewWriter starts predictions.parquet at path. Write rows as they come; Close renames the
 // finished file into place; Abort discards it.
-func NewWriter(path string) (*Writer, error) { return NewTableWriter[Prediction](path) }
+func NewWriter(path string) (*Writer, error) { return parquetio.NewTableWriter[Prediction](path) }
 
 // ReadPredictions reads a predictions.parquet file, checking it against the contract.
 func ReadPredictions(path string) ([]Prediction, error) {
-	pf, f, err := OpenParquet(path)
+	pf, f, err := parquetio.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if _, err := CheckColumns(path, pf, PredictionColumns()); err != nil {
+	if _, err := parquetio.CheckColumns(path, pf, PredictionColumns()); err != nil {
 		return nil, err
 	}
-	rows, err := ReadRows[Prediction](path, pf)
+	rows, err := parquetio.ReadRows[Prediction](path, pf)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +56,7 @@ func ReadPredictions(path string) ([]Prediction, error) {
 	for i := range rows {
 		n += int64(len(rows[i].Probs))
 	}
-	if err := CheckListLengths(path, pf, "probs", n); err != nil {
+	if err := parquetio.CheckListLengths(path, pf, "probs", n); err != nil {
 		return nil, err
 	}
 	return rows, nil

@@ -14,6 +14,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/parquetio"
 )
 
 func samplePredictions(n int) []Prediction {
@@ -85,7 +86,7 @@ func TestPredictionsRoundTrip(t *testing.T) {
 	if err := w.Write(rows[0]); err == nil {
 		t.Error("Write after Close succeeded")
 	}
-	pf, f, err := OpenParquet(path)
+	pf, f, err := parquetio.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,15 +283,15 @@ func TestReadPredictionsErrors(t *testing.T) {
 func TestCheckListLengths(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.parquet")
 	writeParquet(t, path, samplePredictions(30)) // 10 rows with 7 probabilities
-	pf, f, err := OpenParquet(path)
+	pf, f, err := parquetio.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := CheckListLengths(path, pf, "probs", 70); err != nil {
+	if err := parquetio.CheckListLengths(path, pf, "probs", 70); err != nil {
 		t.Errorf("correct count: %v", err)
 	}
-	err = CheckListLengths(path, pf, "probs", 0) // what a reader that silently drops lists sees
+	err = parquetio.CheckListLengths(path, pf, "probs", 0) // what a reader that silently drops lists sees
 	if !inputerr.Is(err) || !strings.Contains(err.Error(), "stores 70 list elements but 0 were read") {
 		t.Errorf("dropped lists: %v", err)
 	}

@@ -3,11 +3,11 @@ package predictions
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/parquetio"
 )
 
 // Rows of the two Parquet layouts of model outputs.
@@ -32,7 +32,7 @@ type (
 // scanParquetOutputs reads clip_id + output columns (clip_id a string or an integer), or an
 // emoeval predictions.parquet (clip_id + raw_output) holding one model × variant.
 func scanParquetOutputs(ctx context.Context, path string, fn func(Output) error) error {
-	pf, f, err := OpenParquet(path)
+	pf, f, err := parquetio.Open(path)
 	if err != nil {
 		return err
 	}
@@ -62,16 +62,16 @@ func scanParquetOutputs(ctx context.Context, path string, fn func(Output) error)
 	has := func(name string) bool { return field(name) != nil }
 	switch {
 	case has("output"):
-		idType := ColString
-		if id := field("clip_id"); id != nil && id.Leaf() && ColInt.accepts(id.Type().Kind()) {
-			idType = ColInt
+		idType := parquetio.ColString
+		if id := field("clip_id"); id != nil && id.Leaf() && parquetio.ColInt.Accepts(id.Type().Kind()) {
+			idType = parquetio.ColInt
 		}
-		if _, err := CheckColumns(path, pf, []Column{{Name: "clip_id", Type: idType}, {Name: "output", Type: ColString}}); err != nil {
+		if _, err := parquetio.CheckColumns(path, pf, []parquetio.Column{{Name: "clip_id", Type: idType}, {Name: "output", Type: parquetio.ColString}}); err != nil {
 			return err
 		}
-		intID := idType == ColInt
+		intID := idType == parquetio.ColInt
 		if intID {
-			return ScanRows(path, pf, func(batch []outputRowIntID, first int) error {
+			return parquetio.ScanRows(path, pf, func(batch []outputRowIntID, first int) error {
 				for i, r := range batch {
 					if r.ClipID < 0 {
 						return inputerr.AtRow(path, first+i, "negative clip_id %d", r.ClipID)
@@ -83,7 +83,7 @@ func scanParquetOutputs(ctx context.Context, path string, fn func(Output) error)
 				return nil
 			})
 		}
-		return ScanRows(path, pf, func(batch []outputRow, first int) error {
+		return parquetio.ScanRows(path, pf, func(batch []outputRow, first int) error {
 			for i, r := range batch {
 				if err := emit(first+i, r.ClipID, r.Output); err != nil {
 					return err
@@ -92,12 +92,12 @@ func scanParquetOutputs(ctx context.Context, path string, fn func(Output) error)
 			return nil
 		})
 	case has("raw_output"):
-		if _, err := CheckColumns(path, pf, []Column{{Name: "clip_id", Type: ColString}, {Name: "raw_output", Type: ColString},
-			{Name: "model", Type: ColString, Optional: true}, {Name: "variant", Type: ColString, Optional: true}}); err != nil {
+		if _, err := parquetio.CheckColumns(path, pf, []parquetio.Column{{Name: "clip_id", Type: parquetio.ColString}, {Name: "raw_output", Type: parquetio.ColString},
+			{Name: "model", Type: parquetio.ColString, Optional: true}, {Name: "variant", Type: parquetio.ColString, Optional: true}}); err != nil {
 			return err
 		}
 		var model, variant string
-		return ScanRows(path, pf, func(batch []predictionRow, first int) error {
+		return parquetio.ScanRows(path, pf, func(batch []predictionRow, first int) error {
 			for i, r := range batch {
 				if first+i == 1 {
 					model, variant = r.Model, r.Variant
@@ -113,13 +113,5 @@ func scanParquetOutputs(ctx context.Context, path string, fn func(Output) error)
 		})
 	}
 	return &inputerr.Error{File: path, Key: "output", Msg: "missing column: model outputs in Parquet need clip_id and output " +
-		"(or an emoeval predictions.parquet with raw_output); the file has " + fieldNames(pf)}
-}
-
-func fieldNames(pf *parquet.File) string {
-	var names []string
-	for _, f := range pf.Schema().Fields() {
-		names = append(names, f.Name())
-	}
-	return strings.Join(names, ", ")
+		"(or an emoeval predictions.parquet with raw_output); the file has " + parquetio.FieldNames(pf)}
 }

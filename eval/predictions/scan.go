@@ -7,6 +7,7 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/parquetio"
 )
 
 // Output is one model output read from a file produced elsewhere.
@@ -31,7 +32,7 @@ func Scan(ctx context.Context, path, format string, fn func(Output) error) error
 	if format != FormatIDPipe && format != FormatJSONL {
 		return fmt.Errorf("unknown model-output format %q: use %s, %s or %s", format, FormatIDPipe, FormatJSONL, FormatParquet)
 	}
-	f, err := Open(path)
+	f, err := parquetio.OpenInput(path)
 	if err != nil {
 		return err
 	}

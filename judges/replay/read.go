@@ -14,6 +14,7 @@ import (
 
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/parquetio"
 )
 
 // Formats of judge-reply files.
@@ -49,7 +50,7 @@ func ReadReplies(path, format string) ([]Reply, error) {
 	if format != FormatERVJSON && format != FormatJSONL {
 		return nil, fmt.Errorf("unknown judge-reply format %q: use %s, %s or %s", format, FormatERVJSON, FormatJSONL, FormatParquet)
 	}
-	f, err := predictions.Open(path)
+	f, err := parquetio.OpenInput(path)
 	if err != nil {
 		return nil, err
 	}
@@ -267,18 +268,18 @@ type parquetReply struct {
 }
 
 func readParquet(path string) ([]Reply, error) {
-	pf, f, err := predictions.OpenParquet(path)
+	pf, f, err := parquetio.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	present, err := predictions.CheckColumns(path, pf, []predictions.Column{
-		{Name: "clip_id", Type: predictions.ColString},
-		{Name: "emotion", Type: predictions.ColString, Optional: true},
-		{Name: "reply", Type: predictions.ColString, Optional: true},
-		{Name: "judge", Type: predictions.ColString, Optional: true},
-		{Name: "model", Type: predictions.ColString, Optional: true},
-		{Name: "input", Type: predictions.ColString, Optional: true},
+	present, err := parquetio.CheckColumns(path, pf, []parquetio.Column{
+		{Name: "clip_id", Type: parquetio.ColString},
+		{Name: "emotion", Type: parquetio.ColString, Optional: true},
+		{Name: "reply", Type: parquetio.ColString, Optional: true},
+		{Name: "judge", Type: parquetio.ColString, Optional: true},
+		{Name: "model", Type: parquetio.ColString, Optional: true},
+		{Name: "input", Type: parquetio.ColString, Optional: true},
 	})
 	if err != nil {
 		return nil, err
@@ -287,7 +288,7 @@ func readParquet(path string) ([]Reply, error) {
 		return nil, &inputerr.Error{File: path, Key: "emotion", Msg: "missing column: judge replies in Parquet need clip_id and emotion (or reply)"}
 	}
 	var out []Reply
-	err = predictions.ScanRows(path, pf, func(batch []parquetReply, first int) error {
+	err = parquetio.ScanRows(path, pf, func(batch []parquetReply, first int) error {
 		for i, r := range batch {
 			if r.ClipID == "" {
 				return inputerr.AtRow(path, first+i, "empty clip_id")
