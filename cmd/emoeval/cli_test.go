@@ -5,8 +5,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/emoeval/emoeval/internal/onnxmodel"
+	"github.com/emoeval/emoeval/internal/onnxtest"
+	"github.com/emoeval/emoeval/judges"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -243,5 +248,70 @@ func TestScoreJudgeAgreementWithHumanLabels(t *testing.T) {
 	r = runCLI(t, nil, "score", "--split", split, "--model", "r1-omni="+filepath.Join(res, "r1omni_dfew5.txt"), "--judge", "lexicon", "--human", bad)
 	if r.code != exitBadInput || !strings.Contains(r.stderr, "bad-human.jsonl:2") || !strings.Contains(r.stderr, `"grumpy"`) {
 		t.Errorf("a human label outside the label set: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestScoreWithClassifierJudge(t *testing.T) {
+	onnxtest.Runtime(t)
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	res := filepath.Join(repo, "testdata/results")
+	// A bag-of-words GoEmotions-style model (28 sigmoid outputs) over a tiny vocabulary:
+	// anger words raise index 2, sadness words index 25, joy words index 17.
+	words := map[string]int{"shouts": 2, "rage": 2, "tears": 25, "softly": 25, "laughs": 17, "grins": 17}
+	var vocab []string
+	for w := range words {
+		vocab = append(vocab, w)
+	}
+	sort.Strings(vocab)
+	emb := make([]float32, (4+len(vocab))*28)
+	for i, w := range vocab {
+		emb[(4+i)*28+words[w]] = 6
+	}
+	bias := make([]float32, 28)
+	for i := range bias {
+		bias[i] = -5
+	}
+	model := filepath.Join(dir, "goemo.onnx")
+	writeFile(t, model, string(onnxmodel.TextSpec{Vocab: 4 + len(vocab), Classes: 28, Emb: emb, B: bias}.Build()))
+	tok := filepath.Join(dir, "tokenizer.json")
+	writeFile(t, tok, string(onnxmodel.BertTokenizerJSON(vocab)))
+	cfg := filepath.Join(dir, "judges.yaml")
+	writeFile(t, cfg, "judges:\n  - {name: goemo, kind: classifier, path: goemo.onnx, tokenizer: tokenizer.json}\n")
+	r := runCLI(t, nil, "score", "--split", split, "--model", "r1-omni="+filepath.Join(res, "r1omni_dfew5.txt"),
+		"--judge", "classifier", "--judge-config", cfg, "--bootstrap", "0", "--format", "txt")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "Prediction × explanation under judge goemo") {
+		t.Errorf("no quarter table for the classifier judge:\n%s", r.stdout)
+	}
+	out := filepath.Join(dir, "run")
+	r = runCLI(t, nil, "score", "--split", split, "--model", "r1-omni="+filepath.Join(res, "r1omni_dfew5.txt"),
+		"--judge", "classifier", "--judge-config", cfg, "--bootstrap", "0", "--out", out, "--formats", "md", "--format", "none")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	js, err := judges.ReadJudgments(filepath.Join(out, "judgments.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	labelled := 0
+	for _, j := range js {
+		if len(j.Sentences) != len(j.SentenceLabels) {
+			t.Fatalf("clip %s: %d sentences, %d labels", j.ClipID, len(j.Sentences), len(j.SentenceLabels))
+		}
+		for _, l := range j.SentenceLabels {
+			if l != "" {
+				labelled++
+			}
+		}
+	}
+	if labelled == 0 {
+		t.Error("the classifier labelled no sentence")
+	}
+	s := readSummaryJSON(t, out)
+	if _, ok := s["models"].(map[string]any)["r1-omni"].(map[string]any)["drift"].(map[string]any)["goemo"]; !ok {
+		t.Error("no drift curve from the classifier's sentence labels")
 	}
 }
