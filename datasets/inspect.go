@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -182,7 +183,7 @@ func Inspect(s *Split) *Inspection {
 		}
 	}
 	in.Clips = len(distinct)
-	for _, f := range sortedFolds(folds) {
+	for _, f := range slices.Sorted(maps.Keys(folds)) {
 		in.Folds = append(in.Folds, *folds[f])
 	}
 
@@ -203,14 +204,14 @@ func Inspect(s *Split) *Inspection {
 	if badSplits.count > 0 {
 		report(SeverityError, "bad_split", 0, &badSplits, "%s with a split neither %q nor %q", plural(badSplits.count, "row"), Train, Test)
 	}
-	for _, label := range sortedKeys(unknown) {
+	for _, label := range slices.Sorted(maps.Keys(unknown)) {
 		e := unknown[label]
 		report(SeverityError, "unknown_label", 0, e, "%s with label %q, which is not in the %s label set", plural(e.count, "row"), label, ls.Name)
 	}
 	if idMismatch.count > 0 {
 		report(SeverityError, "label_id_mismatch", 0, &idMismatch, "%s with a label_id that is not the official id of the label", plural(idMismatch.count, "row"))
 	}
-	for _, f := range sortedFolds(folds) {
+	for _, f := range slices.Sorted(maps.Keys(folds)) {
 		for _, kind := range []string{Train, Test} {
 			if e := duplicates[setKey{f, kind}]; e != nil {
 				report(SeverityError, "duplicate_clip", f, e, "fold %d %s set lists %s more than once", f, kind, plural(e.count, "clip"))
@@ -218,7 +219,7 @@ func Inspect(s *Split) *Inspection {
 		}
 		overlap := &examples{}
 		test := members[setKey{f, Test}]
-		for _, id := range sortedKeys(test) {
+		for _, id := range slices.Sorted(maps.Keys(test)) {
 			if _, ok := members[setKey{f, Train}][id]; ok {
 				overlap.add(test[id])
 			}
@@ -244,15 +245,6 @@ func Inspect(s *Split) *Inspection {
 		in.compareOfficial(off, ls, len(distinct))
 	}
 	return in
-}
-
-func sortedFolds[V any](m map[int32]V) []int32 {
-	out := make([]int32, 0, len(m))
-	for f := range m {
-		out = append(out, f)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // checkFolds reports missing folds: of 1..5 for the built-in data sets, gaps otherwise.
@@ -289,7 +281,7 @@ type testedIn struct {
 // tested in at most one fold.
 func (in *Inspection) checkTestSets(testFolds map[string]*testedIn) {
 	e := &examples{}
-	for _, id := range sortedKeys(testFolds) {
+	for _, id := range slices.Sorted(maps.Keys(testFolds)) {
 		if len(testFolds[id].folds) > 1 {
 			e.add(testFolds[id].id)
 		}

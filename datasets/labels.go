@@ -4,7 +4,9 @@ package datasets
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -124,7 +126,7 @@ func ParseLabelSet(name string, data []byte) (*LabelSet, error) {
 		seen[c] = true
 		ls.Labels = append(ls.Labels, c)
 	}
-	for _, k := range sortedKeys(f.Synonyms) {
+	for _, k := range slices.Sorted(maps.Keys(f.Synonyms)) {
 		v := strings.ToLower(strings.TrimSpace(f.Synonyms[k]))
 		if !seen[v] {
 			return nil, &inputerr.Error{File: name, Key: "synonyms", Msg: fmt.Sprintf("%q maps to %q, which is not a label", k, v)}

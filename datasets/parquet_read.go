@@ -3,7 +3,9 @@ package datasets
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -267,7 +269,7 @@ func resolveLabels(name string, pf *parquet.File, dataset string, given *LabelSe
 // clips builds the rows of the split and checks them.
 func (t *table) clips(name string, s *Split, lenient bool) ([]Clip, error) {
 	clips := make([]Clip, t.rows)
-	modalities := sortedKeys(t.feats)
+	modalities := slices.Sorted(maps.Keys(t.feats))
 	col := func(c string) []string {
 		if v, ok := t.str[c]; ok {
 			return v

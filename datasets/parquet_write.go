@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/parquet-go/parquet-go"
@@ -32,7 +34,7 @@ func EncodeSplit(w io.Writer, s *Split) (err error) {
 		return err
 	}
 	dims, _, _ := featureDims(s.Clips)
-	modalities := sortedKeys(dims)
+	modalities := slices.Sorted(maps.Keys(dims))
 	labels, err := json.Marshal(labelSetFile{Name: s.Labels.Name, Labels: s.Labels.Labels, Synonyms: s.Labels.Synonyms})
 	if err != nil {
 		return err

@@ -1,8 +1,8 @@
 package datasets
 
 import (
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -69,12 +69,7 @@ func (s *Split) Folds() []int32 {
 	for _, c := range s.Clips {
 		seen[c.Fold] = true
 	}
-	out := make([]int32, 0, len(seen))
-	for f := range seen {
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // FeatureModalities returns the modalities that have feature columns, sorted.
@@ -85,12 +80,7 @@ func (s *Split) FeatureModalities() []string {
 			seen[m] = true
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for m := range seen {
-		out = append(out, m)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // NormalizeID is the key under which clip ids from different files are matched: leading zeros

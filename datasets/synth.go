@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -57,7 +58,7 @@ func Synth(opts SynthOptions) (*Split, error) {
 	if err != nil {
 		return nil, err
 	}
-	modalities := sortedKeys(opts.Features)
+	modalities := slices.Sorted(maps.Keys(opts.Features))
 	for _, m := range modalities {
 		spec := opts.Features[m]
 		if !ValidModality(m) {

@@ -2,7 +2,8 @@ package datasets
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // Columns of the split schema (DESIGN.md "Split file").
@@ -79,7 +80,7 @@ func featureDims(clips []Clip) (dims map[string]int, bad int, problem string) {
 			}
 		}
 	}
-	names := sortedKeys(dims)
+	names := slices.Sorted(maps.Keys(dims))
 	for _, m := range names {
 		if !ValidModality(m) {
 			return nil, 0, fmt.Sprintf("modality %q: use letters, digits, '_' and '-'", m)
@@ -130,14 +131,4 @@ func (s *Split) Validate() error {
 		return fmt.Errorf("clip %d (%q): %s", bad+1, s.Clips[bad].ClipID, p)
 	}
 	return nil
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -32,31 +32,15 @@ func NewWriter(path string) (*Writer, error) { return parquetio.NewTableWriter[J
 
 // ReadJudgments reads a judgments.parquet file, checking it against the contract.
 func ReadJudgments(path string) ([]Judgment, error) {
-	pf, f, err := parquetio.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if _, err := parquetio.CheckColumns(path, pf, JudgmentColumns()); err != nil {
-		return nil, err
-	}
-	rows, err := parquetio.ReadRows[Judgment](path, pf)
-	if err != nil {
-		return nil, err
-	}
-	var sentences, labels int64
-	for i, j := range rows {
-		if len(j.Sentences) != len(j.SentenceLabels) {
-			return nil, inputerr.AtRow(path, i+1, "%d sentences but %d sentence labels", len(j.Sentences), len(j.SentenceLabels))
+	return parquetio.ReadTable(path, JudgmentColumns(), func(rows []Judgment) (map[string]int64, error) {
+		var sentences, labels int64
+		for i, j := range rows {
+			if len(j.Sentences) != len(j.SentenceLabels) {
+				return nil, inputerr.AtRow(path, i+1, "%d sentences but %d sentence labels", len(j.Sentences), len(j.SentenceLabels))
+			}
+			sentences += int64(len(j.Sentences))
+			labels += int64(len(j.SentenceLabels))
 		}
-		sentences += int64(len(j.Sentences))
-		labels += int64(len(j.SentenceLabels))
-	}
-	if err := parquetio.CheckListLengths(path, pf, "sentences", sentences); err != nil {
-		return nil, err
-	}
-	if err := parquetio.CheckListLengths(path, pf, "sentence_labels", labels); err != nil {
-		return nil, err
-	}
-	return rows, nil
+		return map[string]int64{"sentences": sentences, "sentence_labels": labels}, nil
+	})
 }

@@ -2,7 +2,8 @@ package metrics
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/parse"
@@ -117,10 +118,10 @@ func Build(in Input, opts Options) (*Summary, error) {
 				return nil, err
 			}
 		}
-		for _, judge := range sortedKeys(m.Judgments) {
+		for _, judge := range slices.Sorted(maps.Keys(m.Judgments)) {
 			outcomes := m.Judgments[judge]
 			// Sorted, so that ids that normalise to one clip resolve the same way every time.
-			for _, clip := range sortedKeys(outcomes) {
+			for _, clip := range slices.Sorted(maps.Keys(outcomes)) {
 				if err := b.AddJudgment(m.Name, judge, clip, outcomes[clip]); err != nil {
 					return nil, err
 				}
@@ -136,15 +137,6 @@ func Build(in Input, opts Options) (*Summary, error) {
 		}
 	}
 	return b.Summary()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func (o *Options) check() error {

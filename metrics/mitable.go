@@ -2,7 +2,8 @@ package metrics
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/emoeval/emoeval/datasets"
@@ -123,12 +124,7 @@ func (t *MITable) Len() int { return len(t.classes) }
 
 // Clips returns the (normalised) clip ids, sorted.
 func (t *MITable) Clips() []string {
-	ids := make([]string, 0, len(t.classes))
-	for id := range t.classes {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
+	return slices.Sorted(maps.Keys(t.classes))
 }
 
 // MIFromVariants derives MI from two runs added to the builder, the video-only and the

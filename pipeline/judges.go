@@ -3,8 +3,10 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/emoeval/emoeval/datasets"
@@ -99,7 +101,7 @@ func buildJudge(ctx context.Context, c config.Judge, d judgeDeps) ([]JudgeSpec, 
 		spec.Judge = j
 	case "replay":
 		var out []JudgeSpec
-		for _, model := range sortedKeys(c.Replies) {
+		for _, model := range slices.Sorted(maps.Keys(c.Replies)) {
 			path, format, err := replay.FormatOf(c.Replies[model])
 			if err != nil {
 				return nil, err

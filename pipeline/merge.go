@@ -103,11 +103,7 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	// Models and judges are added in the order a single run adds them, so that the summary
 	// lists them the same way.
 	for _, mc := range cfg.Models {
-		variants := mc.Variants
-		if mc.Backend == "replay" {
-			variants = []string{predictions.VariantAV}
-		}
-		for _, v := range variants {
+		for _, v := range modelVariants(mc) {
 			name := variantName(mc.Name, v)
 			if err := b.AddModel(name, mc.Backend, v); err != nil {
 				return nil, err
@@ -181,16 +177,6 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	if err := writeRows(filepath.Join(stage, JudgmentsFile), judged); err != nil {
 		return nil, err
 	}
-	files := []string{PredictionsFile, JudgmentsFile, SummaryFile, ManifestFile}
-	if mi != nil {
-		if err := metrics.WriteMIParquet(filepath.Join(stage, ModalityFile), mi); err != nil {
-			return nil, err
-		}
-		files = append(files, ModalityFile)
-	}
-	if err := WriteJSON(filepath.Join(stage, SummaryFile), summary); err != nil {
-		return nil, err
-	}
 	man := *mans[0]
 	man.Kind, man.Shard, man.Command, man.ToolVersion = "merge", "", o.Command, version.String()
 	man.Counts = &RunCounts{}
@@ -214,14 +200,8 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 		}
 		man.Inputs = append(man.Inputs, in)
 	}
-	if err := WriteJSON(filepath.Join(stage, ManifestFile), &man); err != nil {
-		return nil, err
-	}
-	if err := moveStaged(stage, o.Out, files...); err != nil {
-		return nil, err
-	}
 	res.Counts = *man.Counts
-	if res.Report, err = RenderReport(ctx, o.Out, ReportOptions{Formats: cfg.Report.Formats, Reference: cfg.Report.ReferenceRows(), Examples: cfg.Report.Examples}); err != nil {
+	if res.Report, err = publish(ctx, stage, o.Out, summary, mi, &man, reportOptions(cfg.Report)); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -293,11 +273,7 @@ func checkCoverage(cfg *config.Config, clips []datasets.Clip, preds []prediction
 	}
 	var problems []string
 	for _, mc := range cfg.Models {
-		variants := mc.Variants
-		if mc.Backend == "replay" {
-			variants = []string{predictions.VariantAV}
-		}
-		for _, v := range variants {
+		for _, v := range modelVariants(mc) {
 			name := variantName(mc.Name, v)
 			missing, twice := 0, 0
 			for _, c := range clips {

@@ -82,6 +82,15 @@ func variantName(model, variant string) string {
 	return model + "@" + variant
 }
 
+// modelVariants are the variants a configured model has predictions for: a replayed file holds
+// the av outputs only.
+func modelVariants(mc config.Model) []string {
+	if mc.Backend == "replay" {
+		return []string{predictions.VariantAV}
+	}
+	return mc.Variants
+}
+
 // Run executes a configured run: models, judges, metrics, run directory and report.
 func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	if o.Now == nil {
@@ -260,27 +269,11 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	if err := sc.Judgments.Close(); err != nil {
 		return nil, err
 	}
-	files := []string{PredictionsFile, JudgmentsFile, SummaryFile, ManifestFile}
-	if mi != nil {
-		if err := metrics.WriteMIParquet(filepath.Join(stage, ModalityFile), mi); err != nil {
-			return nil, err
-		}
-		files = append(files, ModalityFile)
-	}
-	if err := WriteJSON(filepath.Join(stage, SummaryFile), summary); err != nil {
-		return nil, err
-	}
 	man, err := runManifest(o, cfg, hash, split, specs, started, res.Counts)
 	if err != nil {
 		return nil, err
 	}
-	if err := WriteJSON(filepath.Join(stage, ManifestFile), man); err != nil {
-		return nil, err
-	}
-	if err := moveStaged(stage, dir, files...); err != nil {
-		return nil, err
-	}
-	if res.Report, err = RenderReport(ctx, dir, ReportOptions{Formats: cfg.Report.Formats, Reference: cfg.Report.ReferenceRows(), Examples: cfg.Report.Examples}); err != nil {
+	if res.Report, err = publish(ctx, stage, dir, summary, mi, man, reportOptions(cfg.Report)); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -385,7 +378,7 @@ func buildModels(ctx context.Context, cfg *config.Config, split *datasets.Split,
 		errs    []error
 	)
 	for _, mc := range cfg.Models {
-		bm := &builtModel{cfg: mc, variants: mc.Variants}
+		bm := &builtModel{cfg: mc, variants: modelVariants(mc)}
 		switch mc.Backend {
 		case "openai":
 			prompt := mc.Prompt
@@ -436,8 +429,6 @@ func buildModels(ctx context.Context, cfg *config.Config, split *datasets.Split,
 			// One batch at a time: ONNX Runtime parallelises inside a run, and a single session
 			// was fastest on small machines (DEPENDENCIES.md).
 			bm.run = &runner.Model{Name: mc.Name, Backend: onnxBackend{m}, Variants: mc.Variants, Concurrency: 1, BatchSize: m.BatchSize()}
-		case "replay":
-			bm.variants = []string{predictions.VariantAV}
 		}
 		out = append(out, bm)
 	}

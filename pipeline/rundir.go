@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/emoeval/emoeval/internal/atomicfile"
@@ -167,14 +166,4 @@ func CheckRunDir(dir, configSHA256 string, force bool) error {
 		return inputerr.New(dir, "this run directory was made with another configuration (sha256 %.12s…, now %.12s…); use another --out, or --force to overwrite its results (its response cache is kept)", m.ConfigSHA256, configSHA256)
 	}
 	return nil
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -247,20 +247,11 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 	if err := sc.Judgments.Close(); err != nil {
 		return nil, err
 	}
-	if err := WriteJSON(filepath.Join(stage, SummaryFile), summary); err != nil {
-		return nil, err
-	}
 	man, err := scoreManifest(o, hash, split, specs, started)
 	if err != nil {
 		return nil, err
 	}
-	if err := WriteJSON(filepath.Join(stage, ManifestFile), man); err != nil {
-		return nil, err
-	}
-	if err := moveStaged(stage, o.Out, PredictionsFile, JudgmentsFile, SummaryFile, ManifestFile); err != nil {
-		return nil, err
-	}
-	if res.Report, err = RenderReport(ctx, o.Out, o.Report); err != nil {
+	if res.Report, err = publish(ctx, stage, o.Out, summary, nil, man, o.Report); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -405,12 +396,32 @@ func scoreManifest(o ScoreOptions, hash string, split *datasets.Split, specs []J
 	return m, errors.Join(errs...)
 }
 
-// moveStaged moves finished files from the staging directory into the run directory.
-func moveStaged(stage, dir string, names ...string) error {
-	for _, n := range names {
+// publish finishes a run directory: it writes the summary, the MI table (nil: none) and the
+// manifest into the staging directory, beside the predictions and judgments already there, moves
+// them all into dir and renders the report from them. It returns the report's files.
+func publish(ctx context.Context, stage, dir string, summary *metrics.Summary, mi *metrics.MITable, man *Manifest, report ReportOptions) ([]string, error) {
+	files := []string{PredictionsFile, JudgmentsFile, SummaryFile, ManifestFile}
+	if mi != nil {
+		if err := metrics.WriteMIParquet(filepath.Join(stage, ModalityFile), mi); err != nil {
+			return nil, err
+		}
+		files = append(files, ModalityFile)
+	}
+	if err := WriteJSON(filepath.Join(stage, SummaryFile), summary); err != nil {
+		return nil, err
+	}
+	if err := WriteJSON(filepath.Join(stage, ManifestFile), man); err != nil {
+		return nil, err
+	}
+	for _, n := range files {
 		if err := os.Rename(filepath.Join(stage, n), filepath.Join(dir, n)); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return RenderReport(ctx, dir, report)
+}
+
+// reportOptions are the report options of a run's configuration.
+func reportOptions(r config.Report) ReportOptions {
+	return ReportOptions{Formats: r.Formats, Reference: r.ReferenceRows(), Examples: r.Examples}
 }

@@ -40,24 +40,11 @@ func NewWriter(path string) (*Writer, error) { return parquetio.NewTableWriter[P
 
 // ReadPredictions reads a predictions.parquet file, checking it against the contract.
 func ReadPredictions(path string) ([]Prediction, error) {
-	pf, f, err := parquetio.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if _, err := parquetio.CheckColumns(path, pf, PredictionColumns()); err != nil {
-		return nil, err
-	}
-	rows, err := parquetio.ReadRows[Prediction](path, pf)
-	if err != nil {
-		return nil, err
-	}
-	var n int64
-	for i := range rows {
-		n += int64(len(rows[i].Probs))
-	}
-	if err := parquetio.CheckListLengths(path, pf, "probs", n); err != nil {
-		return nil, err
-	}
-	return rows, nil
+	return parquetio.ReadTable(path, PredictionColumns(), func(rows []Prediction) (map[string]int64, error) {
+		var n int64
+		for i := range rows {
+			n += int64(len(rows[i].Probs))
+		}
+		return map[string]int64{"probs": n}, nil
+	})
 }

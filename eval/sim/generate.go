@@ -6,13 +6,7 @@ import (
 	"strings"
 
 	"github.com/emoeval/emoeval/datasets"
-)
-
-// Variants: which modalities a request carries.
-const (
-	VariantAV    = "av"
-	VariantVideo = "video"
-	VariantAudio = "audio"
+	"github.com/emoeval/emoeval/eval/predictions"
 )
 
 // Dominant modalities of a clip.
@@ -52,13 +46,13 @@ func (s *Server) Dominant(clipID string) string {
 // dominates and much on the others.
 func modalityFactor(dominant, variant string) float64 {
 	switch {
-	case variant == VariantAV:
+	case variant == predictions.VariantAV:
 		return 1
-	case dominant == DominantMultimodal && variant == VariantVideo:
+	case dominant == DominantMultimodal && variant == predictions.VariantVideo:
 		return 0.8
 	case dominant == DominantMultimodal:
 		return 0.7
-	case (dominant == DominantVision) == (variant == VariantVideo):
+	case (dominant == DominantVision) == (variant == predictions.VariantVideo):
 		return 0.95
 	}
 	return 0.5
@@ -94,9 +88,9 @@ func (s *Server) decide(m *ModelProfile, clip *datasets.Clip, variant string, sa
 		d.drift = r.Float64() < 0.5
 	}
 	switch {
-	case variant == VariantVideo:
+	case variant == predictions.VariantVideo:
 		d.visionFirst = true
-	case variant == VariantAudio:
+	case variant == predictions.VariantAudio:
 		d.visionFirst = false
 	case m.OrderPolicy == OrderMI && dominant != DominantMultimodal:
 		d.visionFirst = dominant == DominantVision
@@ -238,9 +232,9 @@ func (w *writer) mixed(label string) string {
 func (w *writer) conclude(label, variant string) string {
 	frames := concludeAV
 	switch variant {
-	case VariantVideo:
+	case predictions.VariantVideo:
 		frames = concludeVideo
-	case VariantAudio:
+	case predictions.VariantAudio:
 		frames = concludeAudio
 	}
 	return w.fill(pick(w.r, frames), w.frag(w.bank(label).infer))
@@ -283,7 +277,7 @@ func (s *Server) compose(m *ModelProfile, clip *datasets.Clip, variant string, s
 	w := &writer{s: s, used: map[string]bool{}, r: s.draw("words", m.Name, datasets.NormalizeID(clip.ClipID), variant, itoa(sample),
 		itoa(int64(math.Float64bits(temperature))))}
 	w.who, w.scene = pick(w.r, people), pick(w.r, scenes)
-	hasVideo, hasAudio := variant != VariantAudio, variant != VariantVideo
+	hasVideo, hasAudio := variant != predictions.VariantAudio, variant != predictions.VariantVideo
 	first := d.explain
 	if d.drift {
 		first = d.pred // reasoning drift: starts grounded, ends elsewhere

@@ -7,6 +7,7 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/parse"
+	"github.com/emoeval/emoeval/eval/predictions"
 )
 
 func TestBanksCoverLabelsAndAreDistinct(t *testing.T) {
@@ -105,7 +106,7 @@ func TestRealism(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newTestServer(t, Config{Split: testSplit(tc.labels, tc.counts), Seed: 7})
 			for _, m := range s.cfg.Models {
-				outs := runAll(t, s, m.Name, VariantAV, 1<<30)
+				outs := runAll(t, s, m.Name, predictions.VariantAV, 1<<30)
 				n := float64(len(outs))
 				var correct, tf, parsedOK, judgedRight, withDesc, unknown float64
 				distinct := map[string]bool{}
@@ -171,7 +172,7 @@ func TestRecallVariesByClass(t *testing.T) {
 	for i := range s.cfg.Split.Clips {
 		c := &s.cfg.Split.Clips[i]
 		total[c.Label]++
-		if s.decide(m, c, VariantAV, 0).pred == c.Label {
+		if s.decide(m, c, predictions.VariantAV, 0).pred == c.Label {
 			hit[c.Label]++
 		}
 	}
@@ -188,7 +189,7 @@ func TestModalityImportance(t *testing.T) {
 	for i := range s.cfg.Split.Clips {
 		c := &s.cfg.Split.Clips[i]
 		ok := map[string]bool{}
-		for _, v := range []string{VariantAV, VariantVideo, VariantAudio} {
+		for _, v := range []string{predictions.VariantAV, predictions.VariantVideo, predictions.VariantAudio} {
 			ok[v] = s.decide(m, c, v, 0).pred == c.Label
 			if ok[v] {
 				acc[v]++
@@ -196,9 +197,9 @@ func TestModalityImportance(t *testing.T) {
 		}
 		mi := DominantMultimodal
 		switch {
-		case ok[VariantVideo] && !ok[VariantAudio]:
+		case ok[predictions.VariantVideo] && !ok[predictions.VariantAudio]:
 			mi = DominantVision
-		case ok[VariantAudio] && !ok[VariantVideo]:
+		case ok[predictions.VariantAudio] && !ok[predictions.VariantVideo]:
 			mi = DominantAudio
 		}
 		dom := s.Dominant(c.ClipID)
@@ -207,8 +208,8 @@ func TestModalityImportance(t *testing.T) {
 		}
 		counts[dom][mi]++
 	}
-	if !(acc[VariantAV] > acc[VariantVideo] && acc[VariantVideo] > acc[VariantAudio]) {
-		t.Errorf("correct answers av %v, video %v, audio %v: want av > video > audio", acc[VariantAV], acc[VariantVideo], acc[VariantAudio])
+	if !(acc[predictions.VariantAV] > acc[predictions.VariantVideo] && acc[predictions.VariantVideo] > acc[predictions.VariantAudio]) {
+		t.Errorf("correct answers av %v, video %v, audio %v: want av > video > audio", acc[predictions.VariantAV], acc[predictions.VariantVideo], acc[predictions.VariantAudio])
 	}
 	if counts[DominantVision][DominantVision] <= counts[DominantVision][DominantAudio] ||
 		counts[DominantAudio][DominantAudio] <= counts[DominantAudio][DominantVision] {
@@ -222,7 +223,7 @@ func TestOrderPolicy(t *testing.T) {
 	p := parse.NewParser(s.labels, parse.ProtocolMigr)
 	for i := range s.cfg.Split.Clips[:300] {
 		c := &s.cfg.Split.Clips[i]
-		raw := s.compose(m, c, VariantAV, 0, 0.3, s.decide(m, c, VariantAV, 0))
+		raw := s.compose(m, c, predictions.VariantAV, 0, 0.3, s.decide(m, c, predictions.VariantAV, 0))
 		order := p.Parse(raw).Order
 		switch s.Dominant(c.ClipID) {
 		case DominantVision:
@@ -242,8 +243,8 @@ func TestSingleModalityWording(t *testing.T) {
 	for _, m := range s.cfg.Models {
 		for i := range s.cfg.Split.Clips[:200] {
 			c := &s.cfg.Split.Clips[i]
-			video := s.compose(&m, c, VariantVideo, 0, 0.3, s.decide(&m, c, VariantVideo, 0))
-			audio := s.compose(&m, c, VariantAudio, 0, 0.3, s.decide(&m, c, VariantAudio, 0))
+			video := s.compose(&m, c, predictions.VariantVideo, 0, 0.3, s.decide(&m, c, predictions.VariantVideo, 0))
+			audio := s.compose(&m, c, predictions.VariantAudio, 0, 0.3, s.decide(&m, c, predictions.VariantAudio, 0))
 			think := func(raw string) string { return parse.NewParser(s.labels, parse.ProtocolMigr).Parse(raw).Think }
 			for _, v := range voiceFrames {
 				if prefix, _, _ := strings.Cut(v, "{"); prefix != "" && strings.Contains(think(video), prefix) {
@@ -265,15 +266,15 @@ func TestDeterministicAndTemperatureOnlyChangesWording(t *testing.T) {
 	sameOther, wordingDiffers := 0, 0
 	for i := range a.cfg.Split.Clips[:200] {
 		c := &a.cfg.Split.Clips[i]
-		da, db := a.decide(m, c, VariantAV, 0), b.decide(m, c, VariantAV, 0)
-		ra, rb := a.compose(m, c, VariantAV, 0, 0.3, da), b.compose(m, c, VariantAV, 0, 0.3, db)
+		da, db := a.decide(m, c, predictions.VariantAV, 0), b.decide(m, c, predictions.VariantAV, 0)
+		ra, rb := a.compose(m, c, predictions.VariantAV, 0, 0.3, da), b.compose(m, c, predictions.VariantAV, 0, 0.3, db)
 		if da != db || ra != rb {
 			t.Fatalf("clip %s: two servers with one seed differ", c.ClipID)
 		}
-		if other.compose(m, c, VariantAV, 0, 0.3, other.decide(m, c, VariantAV, 0)) == ra {
+		if other.compose(m, c, predictions.VariantAV, 0, 0.3, other.decide(m, c, predictions.VariantAV, 0)) == ra {
 			sameOther++
 		}
-		hot := a.compose(m, c, VariantAV, 0, 1.0, da)
+		hot := a.compose(m, c, predictions.VariantAV, 0, 1.0, da)
 		p := parse.NewParser(a.labels, parse.ProtocolMigr)
 		if p.Parse(hot).Pred != p.Parse(ra).Pred {
 			t.Fatalf("clip %s: temperature changed the answer", c.ClipID)
@@ -296,11 +297,11 @@ func TestSamplesMostlyAgree(t *testing.T) {
 	agree, same := 0, 0
 	clips := s.cfg.Split.Clips[:500]
 	for i := range clips {
-		d0, d1 := s.decide(m, &clips[i], VariantAV, 0), s.decide(m, &clips[i], VariantAV, 1)
+		d0, d1 := s.decide(m, &clips[i], predictions.VariantAV, 0), s.decide(m, &clips[i], predictions.VariantAV, 1)
 		if (d0.pred == clips[i].Label) == (d1.pred == clips[i].Label) {
 			agree++
 		}
-		if s.compose(m, &clips[i], VariantAV, 0, 0.3, d0) == s.compose(m, &clips[i], VariantAV, 1, 0.3, d1) {
+		if s.compose(m, &clips[i], predictions.VariantAV, 0, 0.3, d0) == s.compose(m, &clips[i], predictions.VariantAV, 1, 0.3, d1) {
 			same++
 		}
 	}
@@ -324,7 +325,7 @@ func TestFinish(t *testing.T) {
 		c := &s.cfg.Split.Clips[i]
 		for _, name := range []string{"cut", "end", "syn"} {
 			m := s.models[name]
-			raw, reason := s.finish(m, c.ClipID, s.compose(m, c, VariantAV, 0, 0.3, s.decide(m, c, VariantAV, 0)), 0)
+			raw, reason := s.finish(m, c.ClipID, s.compose(m, c, predictions.VariantAV, 0, 0.3, s.decide(m, c, predictions.VariantAV, 0)), 0)
 			switch name {
 			case "cut":
 				statuses[p.Parse(raw).Status]++
@@ -349,7 +350,7 @@ func TestFinish(t *testing.T) {
 	// max_tokens cuts at a word boundary.
 	m := s.models["end"]
 	c := &s.cfg.Split.Clips[0]
-	raw, reason := s.finish(m, c.ClipID, s.compose(m, c, VariantAV, 0, 0.3, s.decide(m, c, VariantAV, 0)), 20)
+	raw, reason := s.finish(m, c.ClipID, s.compose(m, c, predictions.VariantAV, 0, 0.3, s.decide(m, c, predictions.VariantAV, 0)), 20)
 	if reason != "length" || tokens(raw) > 20 || strings.HasSuffix(raw, " ") {
 		t.Errorf("max_tokens 20: %q %q", reason, raw)
 	}
@@ -361,7 +362,7 @@ func TestCustomLabelSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newTestServer(t, Config{Split: testSplit(ls, []int{50, 50, 50}), Seed: 1})
-	for _, o := range runAll(t, s, "r1-omni-sim", VariantAV, 1<<30) {
+	for _, o := range runAll(t, s, "r1-omni-sim", predictions.VariantAV, 1<<30) {
 		if o.parsed.Reason != "" && o.judged != o.explain {
 			t.Fatalf("custom label %s judged %s:\n%s", o.explain, o.judged, o.raw)
 		}

@@ -30,6 +30,7 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/chat"
+	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/prompts"
 )
 
@@ -340,11 +341,11 @@ func (s *Server) parseTask(req chat.Request) (task, int, error) {
 	}
 	switch {
 	case video && audio, len(media) == 0:
-		t.variant = VariantAV
+		t.variant = predictions.VariantAV
 	case video:
-		t.variant = VariantVideo
+		t.variant = predictions.VariantVideo
 	default:
-		t.variant = VariantAudio
+		t.variant = predictions.VariantAudio
 	}
 	if id == "" {
 		if m := clipIDText.FindStringSubmatch(text.String()); m != nil {

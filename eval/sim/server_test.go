@@ -17,15 +17,16 @@ import (
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/chat"
 	"github.com/emoeval/emoeval/eval/parse"
+	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/prompts"
 )
 
 func clipRequest(model, id, variant string, seed int64) chat.Request {
 	var parts []chat.Part
-	if variant != VariantAudio {
+	if variant != predictions.VariantAudio {
 		parts = append(parts, chat.VideoURLPart("file:///data/dfew/clip/"+id+".mp4"))
 	}
-	if variant != VariantVideo {
+	if variant != predictions.VariantVideo {
 		parts = append(parts, chat.AudioURLPart("file:///data/dfew/audio/"+id+".wav"))
 	}
 	parts = append(parts, chat.TextPart(prompts.R1Omni))
@@ -50,11 +51,11 @@ func TestHTTPAnswers(t *testing.T) {
 	c := startTest(t, s, 0)
 	ctx := context.Background()
 
-	a, err := c.Complete(ctx, clipRequest("migr-sim", "00042", VariantAV, 0))
+	a, err := c.Complete(ctx, clipRequest("migr-sim", "00042", predictions.VariantAV, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := c.Complete(ctx, clipRequest("migr-sim", "42", VariantAV, 0)) // same clip, other spelling
+	b, err := c.Complete(ctx, clipRequest("migr-sim", "42", predictions.VariantAV, 0)) // same clip, other spelling
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestHTTPAnswers(t *testing.T) {
 		t.Fatalf("migr-style output expected:\n%s", a.Text)
 	}
 	// Variants and clip names in text.
-	for _, v := range []string{VariantVideo, VariantAudio} {
+	for _, v := range []string{predictions.VariantVideo, predictions.VariantAudio} {
 		r, err := c.Complete(ctx, clipRequest("r1-omni-sim", "00042", v, 0))
 		if err != nil || !strings.HasPrefix(r.Text, "<think>") {
 			t.Fatalf("variant %s: %v\n%s", v, err, r.Text)
@@ -81,10 +82,10 @@ func TestHTTPAnswers(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 	want := map[Key]int{
-		{Model: "migr-sim", ClipID: "00042", Variant: VariantAV}:       2,
-		{Model: "r1-omni-sim", ClipID: "00042", Variant: VariantVideo}: 1,
-		{Model: "r1-omni-sim", ClipID: "00042", Variant: VariantAudio}: 1,
-		{Model: "r1-omni-sim", ClipID: "00042", Variant: VariantAV}:    1,
+		{Model: "migr-sim", ClipID: "00042", Variant: predictions.VariantAV}:       2,
+		{Model: "r1-omni-sim", ClipID: "00042", Variant: predictions.VariantVideo}: 1,
+		{Model: "r1-omni-sim", ClipID: "00042", Variant: predictions.VariantAudio}: 1,
+		{Model: "r1-omni-sim", ClipID: "00042", Variant: predictions.VariantAV}:    1,
 	}
 	for k, n := range want {
 		if st.PerKey[k] != n {
@@ -122,8 +123,8 @@ func TestHTTPModelsAndErrors(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"unknown model", clipRequest("gpt-5", "00001", VariantAV, 0), 404, "does not exist"},
-		{"unknown clip", clipRequest("migr-sim", "99999", VariantAV, 0), 400, "not in the split"},
+		{"unknown model", clipRequest("gpt-5", "00001", predictions.VariantAV, 0), 404, "does not exist"},
+		{"unknown clip", clipRequest("migr-sim", "99999", predictions.VariantAV, 0), 400, "not in the split"},
 		{"no clip", chat.Request{Model: "migr-sim", Messages: chat.UserText(prompts.MIGR)}, 400, "names no clip"},
 		{"two clips", chat.Request{Model: "migr-sim", Messages: []chat.Message{{Role: "user", Content: []chat.Part{
 			chat.VideoURLPart("file:///a/00001.mp4"), chat.AudioURLPart("file:///a/00002.wav")}}}}, 400, "different clips"},
@@ -163,7 +164,7 @@ func TestJudge(t *testing.T) {
 			}
 			s := newTestServer(t, Config{Seed: 9, Split: testSplit(ls, counts)})
 			right, n := 0, 0
-			for _, o := range runAll(t, s, "r1-omni-sim", VariantAV, 800) {
+			for _, o := range runAll(t, s, "r1-omni-sim", predictions.VariantAV, 800) {
 				if o.parsed.Reason == "" {
 					continue
 				}
@@ -190,7 +191,7 @@ func TestJudgeOverHTTP(t *testing.T) {
 	p := parse.NewParser(s.labels, parse.ProtocolMigr)
 	forms := map[string]bool{}
 	for i := 1; i <= 40; i++ {
-		out, err := c.Complete(ctx, clipRequest("r1-omni-sim", fmt.Sprintf("%05d", i), VariantAV, 0))
+		out, err := c.Complete(ctx, clipRequest("r1-omni-sim", fmt.Sprintf("%05d", i), predictions.VariantAV, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +238,7 @@ func TestFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestServer(t, Config{Seed: 1, Faults: tt.faults})
 			c := startTest(t, s, 200*time.Millisecond)
-			_, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", VariantAV, 0))
+			_, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", predictions.VariantAV, 0))
 			var ce *chat.Error
 			if !errors.As(err, &ce) || !ce.Retryable || ce.Status != tt.status || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v (%+v)", err, ce)
@@ -258,7 +259,7 @@ func TestFaultsDeterministicPerAttempt(t *testing.T) {
 		c := startTest(t, s, 0)
 		var b strings.Builder
 		for range 16 {
-			if _, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", VariantAV, 0)); err != nil {
+			if _, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", predictions.VariantAV, 0)); err != nil {
 				b.WriteByte('x')
 			} else {
 				b.WriteByte('.')
@@ -281,14 +282,14 @@ func TestLatencyAndStart(t *testing.T) {
 	}
 	defer stop()
 	c, _ := chat.NewHTTP(chat.HTTPConfig{Endpoint: url})
-	r, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", VariantAV, 0))
+	r, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", predictions.VariantAV, 0))
 	if err != nil || r.Latency < 30*time.Millisecond {
 		t.Fatalf("latency %v, err %v", r.Latency, err)
 	}
 	cancel() // the server stops with its context
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		_, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", VariantAV, 0))
+		_, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", predictions.VariantAV, 0))
 		if err != nil {
 			break
 		}
@@ -309,7 +310,7 @@ func TestStopEndsHangingRequests(t *testing.T) {
 	c, _ := chat.NewHTTP(chat.HTTPConfig{Endpoint: url, Timeout: -1})
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", VariantAV, 0))
+		_, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", predictions.VariantAV, 0))
 		done <- err
 	}()
 	for s.Stats().Faults["hang"] == 0 {

@@ -3,8 +3,8 @@ package replay
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/emoeval/emoeval/datasets"
@@ -111,12 +111,7 @@ func distinct(rows []Reply, key func(Reply) string) []string {
 			seen[v] = true
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for v := range seen {
-		out = append(out, v)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // Name is the judge's name.

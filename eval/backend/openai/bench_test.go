@@ -12,6 +12,7 @@ import (
 
 	"github.com/emoeval/emoeval/eval/cache"
 	"github.com/emoeval/emoeval/eval/chat"
+	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/sim"
 )
 
@@ -63,7 +64,7 @@ func benchTwoModels(b *testing.B, cached bool) {
 			wg.Go(func() {
 				for i := range b.N {
 					// A new sample index each time: every request is a cache miss.
-					if _, err := be.Predict(context.Background(), split.Clips[w], VariantAV, i); err != nil {
+					if _, err := be.Predict(context.Background(), split.Clips[w], predictions.VariantAV, i); err != nil {
 						b.Error(err)
 						return
 					}

@@ -15,15 +15,17 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/chat"
+	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/prompts"
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
-// Variants: which modalities the model sees.
+// Variants: which modalities the model sees. The names are predictions.VariantAV and the rest;
+// these aliases serve callers outside this package that have not switched yet.
 const (
-	VariantAV    = "av"
-	VariantVideo = "video"
-	VariantAudio = "audio"
+	VariantAV    = predictions.VariantAV
+	VariantVideo = predictions.VariantVideo
+	VariantAudio = predictions.VariantAudio
 )
 
 // DefaultTemperature is the authors' sampling temperature.
@@ -80,10 +82,10 @@ func New(cfg Config, client chat.Client) (*Backend, error) {
 		cfg.Temperature = &t
 	}
 	if len(cfg.Variants) == 0 {
-		cfg.Variants = []string{VariantAV}
+		cfg.Variants = []string{predictions.VariantAV}
 	}
 	for i, v := range cfg.Variants {
-		if v != VariantAV && v != VariantVideo && v != VariantAudio {
+		if v != predictions.VariantAV && v != predictions.VariantVideo && v != predictions.VariantAudio {
 			return nil, &inputerr.Error{Key: "variants", Msg: fmt.Sprintf("model %s: variant %q: use av, video or audio", cfg.Name, v)}
 		}
 		if slices.Contains(cfg.Variants[:i], v) {
@@ -101,7 +103,7 @@ func (b *Backend) Name() string { return b.cfg.Name }
 func (b *Backend) Variants() []string { return slices.Clone(b.cfg.Variants) }
 
 func needs(variant string) (video, audio bool) {
-	return variant != VariantAudio, variant != VariantVideo
+	return variant != predictions.VariantAudio, variant != predictions.VariantVideo
 }
 
 // Check reports, before any request, clips that lack a media path a configured variant needs.

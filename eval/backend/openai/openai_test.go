@@ -11,6 +11,7 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/chat"
+	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/prompts"
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
@@ -30,9 +31,9 @@ func TestRequestPerVariant(t *testing.T) {
 		variant string
 		types   []string
 	}{
-		{VariantAV, []string{chat.PartVideoURL, chat.PartAudioURL, chat.PartText}},
-		{VariantVideo, []string{chat.PartVideoURL, chat.PartText}},
-		{VariantAudio, []string{chat.PartAudioURL, chat.PartText}},
+		{predictions.VariantAV, []string{chat.PartVideoURL, chat.PartAudioURL, chat.PartText}},
+		{predictions.VariantVideo, []string{chat.PartVideoURL, chat.PartText}},
+		{predictions.VariantAudio, []string{chat.PartAudioURL, chat.PartText}},
 	}
 	rec := &record{}
 	b, err := New(Config{Name: "r1", Model: "R1-Omni-7B", Prompt: "r1-omni", Variants: []string{"av", "video", "audio"}}, rec)
@@ -84,13 +85,13 @@ func TestPromptsTemperatureSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Predict(context.Background(), clip, VariantAV, 3)
+	b.Predict(context.Background(), clip, predictions.VariantAV, 3)
 	req := rec.last
 	if req.Messages[0].Content[2].Text != prompts.MIGR || *req.Temperature != 0 || req.MaxTokens != 512 || *req.Seed != 103 || req.SampleIndex != 3 {
 		t.Fatalf("request %+v", req)
 	}
 	custom, _ := New(Config{Name: "c", Model: "x", Prompt: "Name the emotion."}, rec)
-	custom.Predict(context.Background(), clip, VariantAV, 0)
+	custom.Predict(context.Background(), clip, predictions.VariantAV, 0)
 	if got := rec.last.Messages[0].Content[2].Text; got != "Name the emotion." {
 		t.Errorf("custom prompt %q", got)
 	}
@@ -174,7 +175,7 @@ func TestPredictErrorKeepsAttempts(t *testing.T) {
 		return chat.Response{}, &chat.Error{Msg: "HTTP 500", Retryable: true, Attempts: 9}
 	})
 	b, _ := New(Config{Name: "m", Model: "x", Prompt: "migr"}, failing)
-	res, err := b.Predict(context.Background(), clip, VariantAV, 0)
+	res, err := b.Predict(context.Background(), clip, predictions.VariantAV, 0)
 	var ce *chat.Error
 	if !errors.As(err, &ce) || res.Attempts != 9 || !strings.Contains(err.Error(), "model m clip 00001 variant av") {
 		t.Fatalf("res %+v, err %v", res, err)
