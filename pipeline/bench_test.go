@@ -21,6 +21,7 @@ import (
 	"github.com/emoeval/emoeval/eval/backend/openai"
 	"github.com/emoeval/emoeval/eval/cache"
 	"github.com/emoeval/emoeval/eval/chat"
+	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/eval/sim"
 )
@@ -72,7 +73,7 @@ func benchBare(b *testing.B, url string, clips []datasets.Clip) {
 	for _, m := range benchModelBackends(b, url) {
 		var bs [][]byte
 		for _, c := range clips {
-			req, err := m.Request(c, openai.VariantAV, 0)
+			req, err := m.Request(c, predictions.VariantAV, 0)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -194,7 +195,7 @@ func benchModels(b *testing.B, url string, store chat.Store) []runner.Model {
 		}
 		return c
 	}) {
-		models = append(models, runner.Model{Name: be.Name(), Backend: benchBackend{be}, Variants: []string{openai.VariantAV},
+		models = append(models, runner.Model{Name: be.Name(), Backend: benchBackend{be}, Variants: []string{predictions.VariantAV},
 			Concurrency: benchConcurrency, BatchSize: 1})
 	}
 	return models

@@ -19,6 +19,7 @@ import (
 	"github.com/emoeval/emoeval/eval/backend/openai"
 	"github.com/emoeval/emoeval/eval/chat"
 	"github.com/emoeval/emoeval/eval/parse"
+	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/sim"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/judges/llm"
@@ -193,7 +194,7 @@ func benchExplanations(b *testing.B, split *datasets.Split, n int) []string {
 	}
 	var out []string
 	for i := 0; len(out) < n && i < len(clips)*len(models); i++ {
-		r, err := models[i%len(models)].Predict(context.Background(), clips[i/len(models)], openai.VariantAV, 0)
+		r, err := models[i%len(models)].Predict(context.Background(), clips[i/len(models)], predictions.VariantAV, 0)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -20,14 +20,6 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
-// Variants: which modalities the model sees. The names are predictions.VariantAV and the rest;
-// these aliases serve callers outside this package that have not switched yet.
-const (
-	VariantAV    = predictions.VariantAV
-	VariantVideo = predictions.VariantVideo
-	VariantAudio = predictions.VariantAudio
-)
-
 // DefaultTemperature is the authors' sampling temperature.
 const DefaultTemperature = 0.3
 
