@@ -1,0 +1,65 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/emoeval/emoeval/internal/inputerr"
+)
+
+func TestCheckRunDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := CheckRunDir(filepath.Join(dir, "new"), "abc", false); err != nil {
+		t.Errorf("a missing directory: %v", err)
+	}
+	run := filepath.Join(dir, "run")
+	if err := WriteJSON(filepath.Join(run, ManifestFile), &Manifest{Schema: ManifestSchema, ConfigSHA256: "abc"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckRunDir(run, "abc", false); err != nil {
+		t.Errorf("the same configuration (a resume): %v", err)
+	}
+	err := CheckRunDir(run, "def", false)
+	if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), "another configuration") {
+		t.Errorf("another configuration: %v", err)
+	}
+	if err := CheckRunDir(run, "def", true); err != nil {
+		t.Errorf("--force: %v", err)
+	}
+	other := filepath.Join(dir, "other")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckRunDir(other, "abc", false); err == nil {
+		t.Error("a directory of someone else's files was accepted")
+	}
+}
+
+func TestRedactEndpoint(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://gpu-1:8000/v1":                      "http://gpu-1:8000/v1",
+		"https://user:s3cret@api.example.com/v1":    "https://api.example.com/v1",
+		"https://api.example.com/v1?api_key=s3cret": "https://api.example.com/v1",
+		"http://gpu-1:8000/v1#frag":                 "http://gpu-1:8000/v1",
+	} {
+		if got := redactEndpoint(in); got != want {
+			t.Errorf("redactEndpoint(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRenderReportInputErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := RenderReport(context.Background(), dir, ReportOptions{Formats: []string{"docx"}}); err == nil || !inputerr.Is(err) {
+		t.Errorf("unknown format: %v", err)
+	}
+	if _, err := RenderReport(context.Background(), dir, ReportOptions{Formats: []string{"md"}}); err == nil || !strings.Contains(err.Error(), "not a run directory") {
+		t.Errorf("a directory without a manifest: %v", err)
+	}
+}
