@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/safeyaml"
 )
 
 // Unknown is the prediction for an answer that is not in the label set.
@@ -101,7 +102,7 @@ func LoadLabelSet(path string) (*LabelSet, error) {
 // which are *inputerr.Error.
 func ParseLabelSet(name string, data []byte) (*LabelSet, error) {
 	var f labelSetFile
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict()); err != nil {
+	if err := safeyaml.Unmarshal(data, &f, yaml.Strict()); err != nil {
 		return nil, &inputerr.Error{File: name, Msg: "not a label set", Err: err}
 	}
 	if f.Name == "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/safeyaml"
 )
 
 // Config is emoeval.yaml. Relative paths are resolved against the file's directory by Load.
@@ -183,10 +184,10 @@ func Parse(path string, data []byte, env Env) (*Config, error) {
 	// problem in the same run.
 	var errs []error
 	var c Config
-	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
+	if err := safeyaml.Unmarshal(data, &c, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		errs = append(errs, yamlError(path, err))
 		c = Config{}
-		if err := yaml.Unmarshal(data, &c); err != nil {
+		if err := safeyaml.Unmarshal(data, &c); err != nil {
 			return nil, errors.Join(errs...)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/safeyaml"
 )
 
 // judgesFile is a file of judges for `score --judge-config`: the judges section of emoeval.yaml.
@@ -27,7 +28,7 @@ func LoadJudges(path string, env Env) ([]Judge, error) {
 		return nil, inputerr.New(path, "the judge configuration is empty")
 	}
 	var f judgesFile
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
+	if err := safeyaml.Unmarshal(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		return nil, yamlError(path, err)
 	}
 	if len(f.Judges) == 0 {
