@@ -8,7 +8,7 @@ ORT_DIR := $(CURDIR)/.ort
 ORT_LIB := $(ORT_DIR)/libonnxruntime.so.$(ORT_VERSION)
 export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(ORT_LIB)
 FUZZTIME ?= 10s
-BENCHTIME ?= 1x
+BENCHTIME ?= 1s
 
 .PHONY: all build test bench fuzz demo ort vet clean
 
