@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 
@@ -50,25 +49,18 @@ func New(ctx context.Context, cfg Config) (*Judge, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := cfg.ONNX
-	if len(data) == 0 {
-		if data, err = os.ReadFile(cfg.ModelPath); err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return nil, &inputerr.Error{File: cfg.ModelPath, Msg: fmt.Sprintf("judge %q: cannot read the ONNX file", cfg.Name), Err: err}
-		}
+	what := fmt.Sprintf("judge %q", cfg.Name)
+	data, err := ortenv.ModelBytes(what, cfg.ModelPath, cfg.ONNX)
+	if err != nil {
+		return nil, err
 	}
 	enc, err := loadEncoder(fmt.Sprintf("judge %q", cfg.Name), cfg.TokenizerPath, cfg.MaxLen)
 	if err != nil {
 		return nil, err
 	}
-	rt := cfg.Runtime
-	if rt == nil {
-		if rt, err = ortenv.Load(""); err != nil {
-			return nil, fmt.Errorf("judge %q: %w", cfg.Name, err)
-		}
+	rt, err := ortenv.Or(cfg.Runtime, what)
+	if err != nil {
+		return nil, err
 	}
 	ins, outs, err := rt.ModelInfo(data)
 	if err != nil {
@@ -81,7 +73,6 @@ func New(ctx context.Context, cfg Config) (*Judge, error) {
 	if j.seqLen > 0 && j.seqLen < enc.maxLen {
 		enc.maxLen = j.seqLen
 	}
-	what := fmt.Sprintf("judge %q", cfg.Name)
 	j.session, err = rt.NewSession(what, data, j.inputs, []string{j.output},
 		ortenv.SessionConfig{Device: cfg.Device, IntraOpThreads: cfg.IntraOpThreads, Logf: cfg.Logf})
 	if err != nil {

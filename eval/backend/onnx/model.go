@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -56,21 +55,14 @@ func Open(ctx context.Context, cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := cfg.ONNX
-	if len(data) == 0 {
-		if data, err = os.ReadFile(cfg.Path); err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err // the path is already in the message
-			}
-			return nil, &inputerr.Error{File: cfg.Path, Msg: fmt.Sprintf("model %q: cannot read the ONNX file", cfg.Name), Err: err}
-		}
+	what := fmt.Sprintf("model %q", cfg.Name)
+	data, err := ortenv.ModelBytes(what, cfg.Path, cfg.ONNX)
+	if err != nil {
+		return nil, err
 	}
-	rt := cfg.Runtime
-	if rt == nil {
-		if rt, err = ortenv.Load(""); err != nil {
-			return nil, fmt.Errorf("model %q: %w", cfg.Name, err)
-		}
+	rt, err := ortenv.Or(cfg.Runtime, what)
+	if err != nil {
+		return nil, err
 	}
 	ins, outs, err := rt.ModelInfo(data)
 	if err != nil {
@@ -92,7 +84,6 @@ func Open(ctx context.Context, cfg Config) (*Model, error) {
 	for i, in := range m.inputs {
 		names[i] = in.name
 	}
-	what := fmt.Sprintf("model %q", cfg.Name)
 	m.session, err = rt.NewSession(what, data, names, []string{m.output},
 		ortenv.SessionConfig{Device: cfg.Device, IntraOpThreads: cfg.IntraOpThreads, Logf: cfg.Logf})
 	if err != nil {
