@@ -459,3 +459,61 @@ func TestRunRejectsBadONNXSetUpsBeforeAnyRequest(t *testing.T) {
 		})
 	}
 }
+
+func TestRunONNXModelWithAblationMI(t *testing.T) {
+	onnxtest.Runtime(t)
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 60)
+	_, url := startSim(t, split, sim.Faults{})
+	// Video weights are the class means of the video features, audio weights zero: the model
+	// reads the truth from the video alone, so removing the video costs the true class most.
+	in := []onnxmodel.Input{{Name: "video", Dim: 8}, {Name: "audio", Dim: 8}}
+	w := [][]float32{make([]float32, 8*7), make([]float32, 8*7)}
+	counts := make([]float32, 7)
+	for _, c := range split.Clips {
+		y := split.Labels.Index(c.Label)
+		counts[y]++
+		for i, v := range c.Features["video"] {
+			w[0][i*7+y] += v
+		}
+	}
+	for i := range w[0] {
+		if n := counts[i%7]; n > 0 {
+			w[0][i] *= 3 / n
+		}
+	}
+	b := make([]float32, 7)
+	model := filepath.Join(dir, "fusion.onnx")
+	writeFile(t, model, string(onnxmodel.Classifier(in, 7, w, b, false)))
+	body := strings.Replace(runConfig(splitPath, url, ""), "judges:", fmt.Sprintf(
+		"  - {name: fusion, backend: onnx, path: %q, device: auto, inputs: {video: feat_video, audio: audio}, output_kind: logits, variants: [av, video, audio]}\njudges:", model), 1)
+	body = strings.Replace(body, "modality: {from: variants, model: r1-omni}", "modality: {from: onnx, model: fusion, threshold: 0.01}", 1)
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	writeFile(t, cfg, body)
+	out := filepath.Join(dir, "run")
+	r := runCLI(t, nil, "run", "-c", cfg, "--out", out, "--format", "none")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	s := readSummaryJSON(t, out)
+	fusion := s["models"].(map[string]any)["fusion"].(map[string]any)
+	mod := fusion["modality"].(map[string]any)
+	if mod["mi_source"] != "onnx" {
+		t.Fatalf("MI source %v, want onnx", mod["mi_source"])
+	}
+	mi := mod["mi"].(map[string]any)
+	if mi["vision"].(float64) <= mi["audio"].(float64) {
+		t.Errorf("a model led by its video input gave MI %v: vision should dominate", mi)
+	}
+	if fusion["n"].(float64) != 60 {
+		t.Errorf("fusion scored %v clips", fusion["n"])
+	}
+	// The video-only variant of an ONNX model zeroes the audio inputs; it differs from av.
+	models := s["models"].(map[string]any)
+	if _, ok := models["fusion@video"]; !ok {
+		t.Error("no fusion@video variant run")
+	}
+	if _, err := os.Stat(filepath.Join(out, "modality.parquet")); err != nil {
+		t.Error("no modality.parquet")
+	}
+}
