@@ -112,7 +112,7 @@ func (p *BarProgress) Start(model string, total int) {
 			decor.CountersNoUnit("%d/%d", decor.WCSyncSpace),
 		),
 		mpb.AppendDecorators(
-			decor.EwmaSpeed(0, "%.1f/s", 30, decor.WCSyncSpace),
+			decor.AverageSpeed(0, "%.1f/s", decor.WCSyncSpace),
 			decor.Name(" ETA "), decor.EwmaETA(decor.ET_STYLE_GO, 30, decor.WCSyncSpace),
 			decor.Any(func(decor.Statistics) string {
 				p.mu.Lock()
