@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -212,8 +213,39 @@ func yamlError(path string, err error) error {
 	if n, _ := fmt.Sscanf(msg, "[%d:%d]", &line, &col); n == 2 {
 		msg = strings.TrimSpace(msg[strings.IndexByte(msg, ']')+1:])
 		msg = strings.Replace(msg, "unknown field", "unknown key", 1)
+		msg = typeMismatch(msg, col)
 	}
 	return &inputerr.Error{File: path, Line: line, Msg: msg}
+}
+
+// typeMismatchRE matches go-yaml's "cannot unmarshal string into Go struct field
+// Config.Models of type float64", which speaks of Go rather than of the configuration.
+var typeMismatchRE = regexp.MustCompile(`^cannot unmarshal (\S+) into Go struct field ([\w.]+) of type (\S+)`)
+
+// typeMismatch rewrites a type error in the configuration's own words: the key's section, the
+// column, and what kind of value was expected.
+func typeMismatch(msg string, col int) string {
+	m := typeMismatchRE.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	section := strings.ToLower(strings.TrimPrefix(m[2], "Config."))
+	want := m[3]
+	switch {
+	case strings.HasPrefix(want, "float"), strings.HasPrefix(want, "*float"):
+		want = "a number"
+	case strings.HasPrefix(want, "int"), strings.HasPrefix(want, "*int"), strings.HasPrefix(want, "uint"):
+		want = "a whole number"
+	case want == "bool":
+		want = "true or false"
+	case strings.HasPrefix(want, "[]"):
+		want = "a list"
+	case strings.HasPrefix(want, "map"):
+		want = "a mapping"
+	case want == "string":
+		want = "a text value"
+	}
+	return fmt.Sprintf("column %d (in %s): a %s where %s is expected", col, section, m[1], want)
 }
 
 func (c *Config) resolvePaths(dir string) {

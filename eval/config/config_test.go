@@ -182,3 +182,12 @@ func TestParseEmpty(t *testing.T) {
 		t.Fatalf("empty config: %v", err)
 	}
 }
+
+func TestParseTypeErrorsSpeakOfTheConfiguration(t *testing.T) {
+	dir := writeTree(t)
+	src := strings.Replace(good, "temperature: 0.3", "temperature: hot", 1)
+	_, err := Parse(filepath.Join(dir, "emoeval.yaml"), []byte(src), envOf(map[string]string{"VLLM_API_KEY": "k", "OPENAI_API_KEY": "k"}))
+	if err == nil || !strings.Contains(err.Error(), "(in models): a string where a number is expected") || strings.Contains(err.Error(), "Go struct") {
+		t.Fatalf("type error: %v", err)
+	}
+}
