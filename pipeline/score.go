@@ -164,10 +164,18 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 		return nil, err
 	}
 	var replays []*replay.Judge
+	replayed := map[[2]string]bool{}
 	for _, jf := range o.Judgments {
 		if !names[jf.Model] {
 			return nil, inputerr.New(jf.Path, "--judgments names model %q, which no --model gives", jf.Model)
 		}
+		if slices.ContainsFunc(judgeCfgs, func(j config.Judge) bool { return j.Name == jf.Judge }) {
+			return nil, inputerr.New(jf.Path, "--judgments names judge %q, which is also a judge run here; name the replayed one JUDGE/MODEL=PATH", jf.Judge)
+		}
+		if replayed[[2]string{jf.Judge, jf.Model}] {
+			return nil, inputerr.New(jf.Path, "a second file of judge %q's replies for model %q", jf.Judge, jf.Model)
+		}
+		replayed[[2]string{jf.Judge, jf.Model}] = true
 		j, err := replay.New(jf.Judge, jf.Path, jf.Format, labels, protocol, jf.Model)
 		if err != nil {
 			return nil, err
