@@ -19,7 +19,10 @@ type clientSpec struct {
 	Timeout    time.Duration
 	MaxRetries int
 	RPS        float64
-	// Namespace separates cache entries of different kinds of caller (model backend, judge).
+	// Namespace separates the cache entries of different callers: "model:<name>" or
+	// "judge:<name>". Two models that a server knows by the same id (two checkpoints both served
+	// as "model") must not share answers; the endpoint is left out so that a moved server keeps
+	// its cache.
 	Namespace string
 }
 

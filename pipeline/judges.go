@@ -77,7 +77,7 @@ func buildJudge(ctx context.Context, c config.Judge, d judgeDeps) ([]JudgeSpec, 
 		}
 		client, err := newClient(clientSpec{
 			Endpoint: c.Endpoint, APIKeyEnv: c.APIKeyEnv, Timeout: time.Duration(c.Timeout),
-			MaxRetries: retries, RPS: c.RPS, Namespace: "judge",
+			MaxRetries: retries, RPS: c.RPS, Namespace: "judge:" + c.Name,
 		}, d.Env, d.HTTP, d.Store, d.Stats)
 		if err != nil {
 			return nil, err

@@ -60,6 +60,9 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSameInputs(o.Shards, mans); err != nil {
+		return nil, err
+	}
 	if err := checkSplitUnchanged(mans[0], cfg.Dataset.Split); err != nil {
 		return nil, err
 	}
@@ -244,6 +247,27 @@ func checkShards(dirs []string, mans []*Manifest) error {
 	}
 	if len(missing) > 0 {
 		return inputerr.New("", "shards missing: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// checkSameInputs requires every shard to have run on the same input files (split, label set,
+// prompt files, replayed outputs, human labels): the configuration hash covers their paths, the
+// manifests their contents.
+func checkSameInputs(dirs []string, mans []*Manifest) error {
+	first := map[string]string{}
+	for _, in := range mans[0].Inputs {
+		first[in.Role] = in.SHA256
+	}
+	for i, m := range mans[1:] {
+		for _, in := range m.Inputs {
+			if in.Role == "config" {
+				continue // its meaning is compared through the configuration hash
+			}
+			if want, ok := first[in.Role]; ok && want != in.SHA256 {
+				return inputerr.New(dirs[i+1], "ran on another %s than %s (%s: sha256 %.12s…, not %.12s…)", in.Role, dirs[0], in.Path, in.SHA256, want)
+			}
+		}
 	}
 	return nil
 }

@@ -62,6 +62,9 @@ func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string
 	if err != nil {
 		return nil, err
 	}
+	if m.Finished.IsZero() {
+		return nil, inputerr.New(dir, "the run has not finished (it was interrupted or is still going): run it again to finish it, then report")
+	}
 	s, err := ReadSummary(filepath.Join(dir, SummaryFile))
 	if err != nil {
 		return nil, err

@@ -35,6 +35,8 @@ type RunOptions struct {
 	// Out is the run directory (default runs/<name>).
 	Out   string
 	Force bool
+	// Resume requires the run directory to exist (a manifest in it): it continues that run.
+	Resume bool
 	// Shard restricts the run to one shard of the clips (Count 0 or 1: all clips).
 	Shard runner.Shard
 	// Grace is how long in-flight requests may finish after an interrupt.
@@ -56,9 +58,11 @@ type RunResult struct {
 	Summary *metrics.Summary
 	Tables  []*table.Table
 	Report  []string
-	// Failed counts samples whose model call still failed after retries (exit code 3).
-	Failed int
-	Counts RunCounts
+	// Failed counts samples whose model call still failed after retries (exit code 3);
+	// FirstErrors are the first distinct error messages, to show the user why.
+	Failed      int
+	FirstErrors []string
+	Counts      RunCounts
 }
 
 // ErrInterrupted wraps context.Canceled with the command that resumes the run.
@@ -121,6 +125,11 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		dir = filepath.Join("runs", cfg.Name)
 	}
 	hash := cfg.Hash()
+	if o.Resume {
+		if _, err := ReadManifest(dir); err != nil {
+			return nil, fmt.Errorf("--resume: %w", err)
+		}
+	}
 	if err := CheckRunDir(dir, hash, o.Force); err != nil {
 		return nil, err
 	}
@@ -128,6 +137,9 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		return nil, err
 	}
 	removeStale(dir)
+	if err := clearOtherResults(dir, hash); err != nil {
+		return nil, err
+	}
 	// A manifest from the start marks the directory as this configuration's, so that a killed
 	// run can be resumed (and not mistaken for another configuration's).
 	if m, err := runManifest(o, cfg, hash, split, nil, started, RunCounts{}); err != nil {
@@ -177,6 +189,18 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		}
 		return nil, err
 	}
+	res, err := score(ctx, o, cfg, split, clips, all, desc, models, specs, outcomes, started, hash, dir, &stats, total)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Interrupted while judging: the judges' answers so far are in the cache too.
+		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total}
+	}
+	return res, err
+}
+
+// score parses, judges and scores a run's outcomes and publishes the run directory.
+func score(ctx context.Context, o RunOptions, cfg *config.Config, split *datasets.Split, clips, all []datasets.Clip, desc string,
+	models []*builtModel, specs []JudgeSpec, outcomes []runner.Outcome, started time.Time, hash, dir string, stats *chat.Stats, total int) (*RunResult, error) {
+	protocol := parse.Protocol(cfg.Protocol)
 
 	// Score: parse, judge, metrics; rows staged and moved in when complete.
 	stage, err := os.MkdirTemp(dir, ".staging-*")
@@ -205,6 +229,9 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		byModel[k] = append(byModel[k], oc)
 		if oc.Err != nil {
 			res.Failed++
+			if msg := oc.Err.Error(); len(res.FirstErrors) < 3 && !slices.Contains(res.FirstErrors, msg) {
+				res.FirstErrors = append(res.FirstErrors, msg)
+			}
 		}
 		if oc.Cached {
 			res.Counts.Cached++
@@ -217,15 +244,8 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 			meta := ModelMeta{Name: name, Backend: m.cfg.Backend, Variant: v, Explains: m.cfg.Backend != "onnx" && v == predictions.VariantAV}
 			var scan func(func(Record) error) error
 			if m.cfg.Backend == "replay" {
-				path, format, err := predictions.FormatOf(m.cfg.Path)
-				if m.cfg.Format != "" {
-					format = m.cfg.Format
-				}
-				if err != nil {
-					return nil, err
-				}
-				meta.File = path
-				scan = replayScan(ctx, path, format, inShard, inAll)
+				meta.File = m.replayPath
+				scan = replayScan(ctx, m.replayPath, m.replayFormat, inShard, inAll)
 			} else {
 				scan = outcomeScan(byModel[name])
 			}
@@ -277,6 +297,22 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// clearOtherResults deletes the results of another configuration (a run forced into its
+// directory), so that a crash cannot leave them beside this configuration's manifest. The
+// response cache stays: its keys say what each response answers.
+func clearOtherResults(dir, hash string) error {
+	m, err := ReadManifest(dir)
+	if err != nil || m.ConfigSHA256 == hash {
+		return nil
+	}
+	for _, f := range []string{SummaryFile, PredictionsFile, JudgmentsFile, ModalityFile, ManifestFile, ReportDir} {
+		if err := os.RemoveAll(filepath.Join(dir, f)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // removeStale deletes staging directories left by a killed run.
@@ -359,6 +395,8 @@ type builtModel struct {
 	variants []string
 	run      *runner.Model // nil for replay
 	onnx     *onnx.Model
+	// replayPath and replayFormat locate a replayed model's outputs.
+	replayPath, replayFormat string
 }
 
 func modelByName(ms []*builtModel, name string) *builtModel {
@@ -380,6 +418,16 @@ func buildModels(ctx context.Context, cfg *config.Config, split *datasets.Split,
 	for _, mc := range cfg.Models {
 		bm := &builtModel{cfg: mc, variants: modelVariants(mc)}
 		switch mc.Backend {
+		case "replay":
+			// Resolved here, so that a bad file or format fails before any request.
+			bm.replayPath, bm.replayFormat = mc.Path, mc.Format
+			if mc.Format == "" {
+				var err error
+				if bm.replayPath, bm.replayFormat, err = predictions.FormatOf(mc.Path); err != nil {
+					errs = append(errs, fmt.Errorf("model %s: %w", mc.Name, err))
+					continue
+				}
+			}
 		case "openai":
 			prompt := mc.Prompt
 			if !slices.Contains([]string{"r1-omni", "migr"}, prompt) {
@@ -391,7 +439,7 @@ func buildModels(ctx context.Context, cfg *config.Config, split *datasets.Split,
 				prompt = string(b)
 			}
 			client, err := newClient(clientSpec{Endpoint: mc.Endpoint, APIKeyEnv: mc.APIKeyEnv, Timeout: time.Duration(mc.Timeout),
-				MaxRetries: *mc.MaxRetries, RPS: mc.RPS, Namespace: "model"}, o.Env, o.HTTP, store, stats)
+				MaxRetries: *mc.MaxRetries, RPS: mc.RPS, Namespace: "model:" + mc.Name}, o.Env, o.HTTP, store, stats)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("model %s: %w", mc.Name, err))
 				continue
@@ -524,7 +572,7 @@ func modalityImportance(ctx context.Context, cfg *config.Config, sc *Scorer, mod
 }
 
 func runManifest(o RunOptions, cfg *config.Config, hash string, split *datasets.Split, specs []JudgeSpec, started time.Time, counts RunCounts) (*Manifest, error) {
-	raw, err := json.Marshal(cfg)
+	raw, err := json.Marshal(cfg.Redacted())
 	if err != nil {
 		return nil, err
 	}
@@ -554,18 +602,18 @@ func runManifest(o RunOptions, cfg *config.Config, hash string, split *datasets.
 		info := ModelInfo{Name: mc.Name, Backend: mc.Backend, Model: mc.Model, Variants: mc.Variants}
 		switch mc.Backend {
 		case "openai":
-			info.Endpoint = redactEndpoint(mc.Endpoint)
+			info.Endpoint = config.RedactURL(mc.Endpoint)
 			if !slices.Contains([]string{"r1-omni", "migr"}, mc.Prompt) {
 				add("prompt:"+mc.Name, mc.Prompt)
 			}
 		case "onnx", "replay":
 			info.Path = mc.Path
-			add("model:"+mc.Name, strings.SplitN(mc.Path, ":", 2)[0])
+			add("model:"+mc.Name, mc.Path)
 		}
 		m.Models = append(m.Models, info)
 	}
 	for _, h := range cfg.Human {
-		add("human:"+h.Name, strings.SplitN(h.Path, ":", 2)[0])
+		add("human:"+h.Name, h.Path)
 	}
 	seen := map[string]bool{}
 	for _, s := range specs {
@@ -575,18 +623,4 @@ func runManifest(o RunOptions, cfg *config.Config, hash string, split *datasets.
 		}
 	}
 	return m, errors.Join(errs...)
-}
-
-// redactEndpoint drops credentials and query strings from an endpoint URL before it is written.
-func redactEndpoint(e string) string {
-	if i := strings.Index(e, "://"); i >= 0 {
-		rest := e[i+3:]
-		if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
-			e = e[:i+3] + rest[at+1:]
-		}
-	}
-	if q := strings.IndexAny(e, "?#"); q >= 0 {
-		e = e[:q]
-	}
-	return e
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emoeval/emoeval/eval/config"
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
@@ -48,8 +49,8 @@ func TestRedactEndpoint(t *testing.T) {
 		"https://api.example.com/v1?api_key=s3cret": "https://api.example.com/v1",
 		"http://gpu-1:8000/v1#frag":                 "http://gpu-1:8000/v1",
 	} {
-		if got := redactEndpoint(in); got != want {
-			t.Errorf("redactEndpoint(%q) = %q, want %q", in, got, want)
+		if got := config.RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -61,5 +62,28 @@ func TestRenderReportInputErrors(t *testing.T) {
 	}
 	if _, err := RenderReport(context.Background(), dir, ReportOptions{Formats: []string{"md"}}); err == nil || !strings.Contains(err.Error(), "not a run directory") {
 		t.Errorf("a directory without a manifest: %v", err)
+	}
+}
+
+func TestCheckSameInputs(t *testing.T) {
+	a := &Manifest{Inputs: []InputFile{{Role: "config", SHA256: "c1"}, {Role: "split", Path: "s", SHA256: "s1"}, {Role: "prompt:m", Path: "p", SHA256: "p1"}}}
+	same := &Manifest{Inputs: []InputFile{{Role: "config", SHA256: "c2"}, {Role: "split", Path: "s", SHA256: "s1"}, {Role: "prompt:m", Path: "p", SHA256: "p1"}}}
+	other := &Manifest{Inputs: []InputFile{{Role: "split", Path: "s", SHA256: "s1"}, {Role: "prompt:m", Path: "p", SHA256: "p2"}}}
+	if err := checkSameInputs([]string{"a", "b"}, []*Manifest{a, same}); err != nil {
+		t.Errorf("same inputs: %v", err)
+	}
+	err := checkSameInputs([]string{"a", "b"}, []*Manifest{a, other})
+	if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), "prompt:m") {
+		t.Errorf("another prompt file: %v", err)
+	}
+}
+
+func TestRenderReportRefusesAnUnfinishedRun(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteJSON(filepath.Join(dir, ManifestFile), &Manifest{Schema: ManifestSchema, ConfigSHA256: "abc"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RenderReport(context.Background(), dir, ReportOptions{Formats: []string{"md"}}); err == nil || !strings.Contains(err.Error(), "not finished") {
+		t.Errorf("an unfinished run: %v", err)
 	}
 }

@@ -85,11 +85,6 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 		}
 		shard = s
 	}
-	if opts.Resume && opts.Out != "" {
-		if _, err := pipeline.ReadManifest(opts.Out); err != nil {
-			return fmt.Errorf("--resume: %w", err)
-		}
-	}
 	var progress runner.Progress
 	if f.IsTerminal {
 		progress = runner.NewBarProgress(f.ErrOut)
@@ -97,7 +92,7 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 		progress = runner.NewLogProgress(f.ErrOut, 5*time.Second)
 	}
 	res, err := pipeline.Run(cmd.Context(), pipeline.RunOptions{
-		Config: opts.Config, Out: opts.Out, Force: opts.Force, Shard: shard, Grace: opts.Grace,
+		Config: opts.Config, Out: opts.Out, Force: opts.Force, Resume: opts.Resume, Shard: shard, Grace: opts.Grace,
 		Progress: progress, Logf: func(format string, args ...any) { fmt.Fprintf(f.ErrOut, format+"\n", args...) },
 		Env: f.Getenv, HTTP: f.HTTPClient(), Command: commandLine(f), ResumeCommand: resumeCommand(f, opts), Now: f.Now,
 	})
@@ -120,7 +115,10 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 		}
 	}
 	if res.Failed > 0 {
-		return withCode(exitFailedItems, fmt.Errorf("%d samples failed after retries (recorded with their errors in predictions.parquet); rerun the same command to retry them", res.Failed))
+		for _, e := range res.FirstErrors {
+			fmt.Fprintf(f.ErrOut, "failed: %s\n", e)
+		}
+		return withCode(exitFailedItems, fmt.Errorf("%d samples failed after retries (each recorded with its error in predictions.parquet); rerun the same command to retry them once the cause is fixed", res.Failed))
 	}
 	return nil
 }

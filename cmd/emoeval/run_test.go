@@ -517,3 +517,33 @@ func TestRunONNXModelWithAblationMI(t *testing.T) {
 		t.Error("no modality.parquet")
 	}
 }
+
+func TestModelsServedUnderOneIDDoNotShareCachedAnswers(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 30)
+	srv, url := startSim(t, split, sim.Faults{})
+	// Two checkpoints a server knows by one id; credentials in the endpoint must not be written.
+	endpoint := strings.Replace(url, "http://", "http://alice:S3CRETPW@", 1) + "?api-key=QUERYSECRET"
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	writeFile(t, cfg, fmt.Sprintf(`name: same-id
+dataset: {name: dfew, split: %q, folds: [5]}
+models:
+  - {name: ckpt-a, backend: openai, endpoint: %q, model: r1-omni-sim, concurrency: 4}
+  - {name: ckpt-b, backend: openai, endpoint: %q, model: r1-omni-sim, concurrency: 4}
+judges: [{name: lexicon, kind: lexicon}]
+statistics: {bootstrap: 100}
+report: {formats: [md]}
+`, splitPath, endpoint, endpoint))
+	out := filepath.Join(dir, "run")
+	if r := runCLI(t, nil, "run", "-c", cfg, "--out", out, "--format", "none"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := srv.Stats().Requests; got != 60 {
+		t.Errorf("%d requests for two models × 30 clips: the second model was answered from the first one's cache", got)
+	}
+	walkFiles(t, out, func(p string, data []byte) {
+		if bytes.Contains(data, []byte("S3CRETPW")) || bytes.Contains(data, []byte("QUERYSECRET")) {
+			t.Errorf("endpoint credentials written to %s", p)
+		}
+	})
+}

@@ -249,6 +249,11 @@ func typeMismatch(msg string, col int) string {
 }
 
 func (c *Config) resolvePaths(dir string) {
+	// An absolute anchor, so that a run resumed or merged from another working directory sees
+	// the same paths (and the same configuration hash).
+	if d, err := filepath.Abs(dir); err == nil {
+		dir = d
+	}
 	abs := func(p *string) {
 		if *p != "" && !filepath.IsAbs(*p) && !strings.Contains(*p, "://") {
 			*p = filepath.Join(dir, *p)
@@ -396,15 +401,59 @@ func (c *Config) applyDefaults() {
 // ReferenceRows says whether reports show the published numbers (default true).
 func (r Report) ReferenceRows() bool { return r.Reference == nil || *r.Reference }
 
-// Hash is the sha256 of the configuration's canonical JSON form: it identifies a run's
-// configuration in manifests, resumes and merges. Secrets are never in it: the configuration
-// holds only the names of the environment variables that carry them.
+// Hash is the sha256 of the configuration's canonical JSON form, leaving out the settings that
+// only change how a run goes, not what it produces (concurrency, timeouts, retries, request
+// rates, report formats): it identifies a run's configuration in manifests, resumes and merges,
+// so that easing the load on a struggling server does not block a resume. Secrets are never in
+// it: the configuration holds only the names of the environment variables that carry them.
 func (c *Config) Hash() string {
-	b, err := json.Marshal(c)
+	h := *c
+	h.Concurrency, h.Report = 0, Report{}
+	h.Models = slices.Clone(c.Models)
+	for i := range h.Models {
+		m := &h.Models[i]
+		m.Concurrency, m.Timeout, m.MaxRetries, m.RPS, m.BatchSize, m.Threads, m.Device = 0, 0, nil, 0, 0, 0, ""
+	}
+	h.Judges = slices.Clone(c.Judges)
+	for i := range h.Judges {
+		j := &h.Judges[i]
+		j.Concurrency, j.Timeout, j.MaxRetries, j.RPS = 0, 0, nil, 0
+	}
+	b, err := json.Marshal(&h)
 	if err != nil {
 		// Only non-finite numbers fail to marshal, and validation rejects them; hash the Go form.
-		b = []byte(fmt.Sprintf("%#v", c))
+		b = []byte(fmt.Sprintf("%#v", h))
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// Redacted returns a copy whose endpoint URLs carry no credentials or query strings, for
+// writing into manifests.
+func (c *Config) Redacted() *Config {
+	r := *c
+	r.Models = slices.Clone(c.Models)
+	for i := range r.Models {
+		r.Models[i].Endpoint = RedactURL(r.Models[i].Endpoint)
+	}
+	r.Judges = slices.Clone(c.Judges)
+	for i := range r.Judges {
+		r.Judges[i].Endpoint = RedactURL(r.Judges[i].Endpoint)
+	}
+	return &r
+}
+
+// RedactURL drops user information, query and fragment from a URL, which may carry keys.
+func RedactURL(e string) string {
+	if i := strings.Index(e, "://"); i >= 0 {
+		rest := e[i+3:]
+		host, _, _ := strings.Cut(rest, "/")
+		if at := strings.LastIndex(host, "@"); at >= 0 {
+			e = e[:i+3] + rest[at+1:]
+		}
+	}
+	if q := strings.IndexAny(e, "?#"); q >= 0 {
+		e = e[:q]
+	}
+	return e
 }

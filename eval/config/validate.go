@@ -110,8 +110,9 @@ func (c *Config) validate(file string, env Env) []error {
 		case "openai":
 			if m.Endpoint == "" {
 				bad(key+".endpoint", "is required for backend openai (e.g. http://gpu-1:8000/v1)")
-			} else if !strings.HasPrefix(m.Endpoint, "http://") && !strings.HasPrefix(m.Endpoint, "https://") {
-				bad(key+".endpoint", "%q must start with http:// or https://", m.Endpoint)
+			} else if !isHTTP(m.Endpoint) {
+				// Not echoed: an endpoint may carry credentials.
+				bad(key+".endpoint", "must start with http:// or https:// (e.g. http://gpu-1:8000/v1)")
 			}
 			if m.Model == "" {
 				bad(key+".model", "is required for backend openai (the served model id)")
@@ -177,6 +178,8 @@ func (c *Config) validate(file string, env Env) []error {
 		case "llm":
 			if j.Endpoint == "" {
 				bad(key+".endpoint", "is required for kind llm")
+			} else if !isHTTP(j.Endpoint) {
+				bad(key+".endpoint", "must start with http:// or https:// (e.g. https://api.openai.com/v1)")
 			}
 			if j.Model == "" {
 				bad(key+".model", "is required for kind llm")
@@ -260,6 +263,11 @@ func (c *Config) validate(file string, env Env) []error {
 		}
 	}
 	return errs
+}
+
+func isHTTP(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }
 
 func unwrapPathError(err error) error {
