@@ -244,7 +244,7 @@ func score(ctx context.Context, o RunOptions, cfg *config.Config, split *dataset
 			meta := ModelMeta{Name: name, Backend: m.cfg.Backend, Variant: v, Explains: m.cfg.Backend != "onnx" && v == predictions.VariantAV}
 			var scan func(func(Record) error) error
 			if m.cfg.Backend == "replay" {
-				meta.File = m.replayPath
+				meta.File, meta.Format = m.replayPath, m.replayFormat
 				scan = replayScan(ctx, m.replayPath, m.replayFormat, inShard, inAll)
 			} else {
 				scan = outcomeScan(byModel[name])
@@ -567,7 +567,7 @@ func modalityImportance(ctx context.Context, cfg *config.Config, sc *Scorer, mod
 		if err != nil {
 			return nil, err
 		}
-		return metrics.ReadMI(path, format)
+		return readMIFor(path, format, clips)
 	}
 }
 

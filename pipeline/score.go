@@ -206,7 +206,7 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 		defer sc.Judgments.Abort()
 	}
 	for _, m := range o.Models {
-		meta := ModelMeta{Name: m.Name, Backend: "replay", Variant: "av", File: m.Path, Explains: true}
+		meta := ModelMeta{Name: m.Name, Backend: "replay", Variant: "av", File: m.Path, Format: m.Format, Explains: true}
 		err := sc.AddModel(ctx, meta, func(yield func(Record) error) error {
 			return predictions.Scan(ctx, m.Path, m.Format, func(out predictions.Output) error {
 				return yield(Record{ClipID: out.ClipID, Raw: out.Raw, Line: out.Line})
@@ -230,7 +230,7 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		mi, err := metrics.ReadMI(path, format)
+		mi, err := readMIFor(path, format, clips)
 		if err != nil {
 			return nil, err
 		}
@@ -263,6 +263,27 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// readMIFor reads an MI table and checks that it speaks of the selected clips: a table of
+// another split (or with ids written as 147.0) would otherwise make every clip multimodal.
+func readMIFor(path, format string, clips []datasets.Clip) (*metrics.MITable, error) {
+	mi, err := metrics.ReadMI(path, format)
+	if err != nil {
+		return nil, err
+	}
+	in := idSet(clips)
+	ids := mi.Clips()
+	for _, id := range ids {
+		if in[id] {
+			return mi, nil
+		}
+	}
+	example := ""
+	if len(ids) > 0 {
+		example = fmt.Sprintf(" (its first is %q)", ids[0])
+	}
+	return nil, inputerr.New(path, "none of its %d clips is a clip of the selection%s: is it the MI table of another split, or are its ids written differently?", len(ids), example)
 }
 
 // loadSelection reads a split and selects the scored clips. The returned split keeps its label

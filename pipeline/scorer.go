@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/parse"
@@ -48,8 +47,9 @@ type ModelMeta struct {
 	Name    string
 	Backend string
 	Variant string
-	// File is the file the records come from, for error messages ("" for a run).
-	File string
+	// File and Format are the file the records come from and its format, for error messages
+	// ("" for a run).
+	File, Format string
 	// Explains says whether the model writes explanations worth judging (not onnx classifiers).
 	Explains bool
 }
@@ -160,7 +160,7 @@ func (s *Scorer) notInSplit(m ModelMeta, r Record) error {
 	if m.File == "" {
 		return fmt.Errorf("model %s: %s", m.Name, msg)
 	}
-	if strings.HasSuffix(m.File, ".parquet") {
+	if m.Format == predictions.FormatParquet {
 		return inputerr.AtRow(m.File, r.Line, "%s", msg)
 	}
 	return inputerr.AtLine(m.File, r.Line, "%s", msg)

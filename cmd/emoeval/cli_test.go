@@ -315,3 +315,19 @@ func TestScoreWithClassifierJudge(t *testing.T) {
 		t.Error("no drift curve from the classifier's sentence labels")
 	}
 }
+
+func TestScoreRefusesAnMITableOfOtherClips(t *testing.T) {
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	res := filepath.Join(repo, "testdata/results")
+	mi := filepath.Join(dir, "mi.csv")
+	writeFile(t, mi, "sample_id,video,audio,video_audio\n147.0,1,0,1\n151.0,0,1,1\n")
+	r := runCLI(t, nil, "score", "--split", split, "--model", "m="+filepath.Join(res, "migr_dfew5.txt"), "--mi", mi)
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "none of its 2 clips") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	writeFile(t, mi, "sample_id,video,audio,video_audio\n147,1,0,1\n151,0,1,1\n")
+	if r := runCLI(t, nil, "score", "--split", split, "--model", "m="+filepath.Join(res, "migr_dfew5.txt"), "--mi", mi, "--bootstrap", "0"); r.code != 0 {
+		t.Fatalf("a matching MI table: exit %d: %s", r.code, r.stderr)
+	}
+}

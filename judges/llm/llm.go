@@ -135,6 +135,7 @@ func (j *Judge) decide(it judges.Item, votes []vote) judges.Judgment {
 		fallbacks int
 		norms     []string
 	)
+	supported := false // does a successful vote name the chosen emotion?
 	for _, v := range votes {
 		if v.err != nil {
 			errs = append(errs, v.err.Error())
@@ -148,9 +149,22 @@ func (j *Judge) decide(it judges.Item, votes []vote) judges.Judgment {
 		norms = append(norms, n...)
 	}
 	jd.Emotion = majority(emotions)
+	for i, v := range votes {
+		if v.err == nil && emotions[i] == jd.Emotion {
+			supported = true
+		}
+	}
 	jd.Fallback = fallbacks > len(votes)/2
 	jd.ReplyRaw = strings.Join(raws, "\n")
-	jd.Error = strings.Join(errs, "; ")
+	// A failed vote spoils the judgment only when no successful vote carries the majority;
+	// otherwise it is counted as a normalisation ("failed_votes").
+	if len(errs) > 0 {
+		if supported {
+			norms = append(norms, "failed_votes")
+		} else {
+			jd.Error = strings.Join(errs, "; ")
+		}
+	}
 	jd.Normalized = strings.Join(dedupe(norms), ",")
 	return jd
 }

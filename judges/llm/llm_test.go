@@ -146,3 +146,30 @@ func TestConcurrencyLimitAndCancel(t *testing.T) {
 		t.Errorf("cancelled judge returned %v", err)
 	}
 }
+
+func TestAFailedVoteDoesNotSpoilAMajority(t *testing.T) {
+	client := chat.ClientFunc(func(ctx context.Context, req chat.Request) (chat.Response, error) {
+		if req.SampleIndex == 1 {
+			return chat.Response{}, errors.New("timeout after 8 retries")
+		}
+		return chat.Response{Text: "angry"}, nil
+	})
+	for _, p := range []parse.Protocol{parse.ProtocolMigr, parse.ProtocolRobust} {
+		j, err := New(Config{Name: "gpt", Model: "x", Labels: datasets.DFEW(), Protocol: p, Votes: 3, Concurrency: 3}, client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := j.Judge(context.Background(), []judges.Item{{ClipID: "1", Text: "t"}})
+		if got[0].Emotion != "angry" || got[0].Error != "" || !strings.Contains(got[0].Normalized, "failed_votes") {
+			t.Errorf("%s: %+v", p, got[0])
+		}
+	}
+	allFail := chat.ClientFunc(func(ctx context.Context, req chat.Request) (chat.Response, error) {
+		return chat.Response{}, errors.New("HTTP 500")
+	})
+	j, _ := New(Config{Name: "gpt", Model: "x", Labels: datasets.DFEW(), Protocol: parse.ProtocolRobust, Votes: 3}, allFail)
+	got, _ := j.Judge(context.Background(), []judges.Item{{ClipID: "1", Text: "t"}})
+	if got[0].Error == "" || got[0].Emotion != datasets.Unknown {
+		t.Errorf("every vote failed: %+v", got[0])
+	}
+}
