@@ -354,7 +354,7 @@ func outcomeScan(outs []runner.Outcome) func(func(Record) error) error {
 	return func(yield func(Record) error) error {
 		for _, oc := range outs {
 			r := Record{ClipID: oc.Task.Clip.ClipID, Raw: oc.Raw, Probs: oc.Probs, Attempts: int32(oc.Attempts),
-				LatencyMS: float64(oc.Latency.Microseconds()) / 1000}
+				LatencyMS: float64(oc.Latency.Microseconds()) / 1000, FinishReason: oc.FinishReason}
 			if oc.Err != nil {
 				r.Err = oc.Err.Error()
 			}
@@ -490,7 +490,7 @@ func (a openaiBackend) Predict(ctx context.Context, tasks []runner.Task) ([]runn
 	out := make([]runner.Result, len(tasks))
 	for i, t := range tasks {
 		r, err := a.b.Predict(ctx, t.Clip, t.Variant, t.SampleIndex)
-		out[i] = runner.Result{Raw: r.Raw, Attempts: r.Attempts, Latency: r.Latency, Cached: r.Cached, Err: err}
+		out[i] = runner.Result{Raw: r.Raw, Attempts: r.Attempts, Latency: r.Latency, Cached: r.Cached, FinishReason: r.FinishReason, Err: err}
 	}
 	return out, nil
 }

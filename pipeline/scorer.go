@@ -35,9 +35,10 @@ type Record struct {
 	// Line is where the output was read from (line or row of File); 0 when it came from a run.
 	Line int
 	// Probs are a classifier's class probabilities (onnx); the prediction is their argmax.
-	Probs     []float32
-	Attempts  int32
-	LatencyMS float64
+	Probs        []float32
+	Attempts     int32
+	LatencyMS    float64
+	FinishReason string
 	// Err is the error of a failed model call; the sample is scored as unknown.
 	Err string
 }
@@ -171,7 +172,7 @@ func (s *Scorer) predict(m ModelMeta, clip *datasets.Clip, r Record) (prediction
 	p := predictions.Prediction{
 		Model: m.Name, Variant: m.Variant, Dataset: clip.Dataset, Fold: clip.Fold, ClipID: clip.ClipID,
 		Label: clip.Label, RawOutput: r.Raw, Probs: r.Probs, LatencyMS: r.LatencyMS, Attempts: r.Attempts,
-		Error: r.Err, Line: int32(r.Line),
+		Error: r.Err, Line: int32(r.Line), FinishReason: r.FinishReason,
 	}
 	var o parse.Output
 	switch {

@@ -119,8 +119,8 @@ type cached struct {
 
 // WithCache answers a request from store when its Key is there (Cached set, no request made),
 // and otherwise calls c and stores the response before returning it. Errors are not stored. A
-// stored value that does not decode is treated as missing and overwritten. When storing fails,
-// the response is returned together with the error.
+// stored value that does not decode, or that holds an aborted generation, is treated as missing
+// and overwritten. When storing fails, the response is returned together with the error.
 func WithCache(c Client, store Store, namespace string) Client {
 	return &cached{next: c, store: store, namespace: namespace}
 }
@@ -133,7 +133,8 @@ func (c *cached) Complete(ctx context.Context, req Request) (Response, error) {
 	}
 	if ok {
 		var cr cachedResponse
-		if json.Unmarshal(data, &cr) == nil {
+		// An aborted generation stored before such responses became errors is not an answer.
+		if json.Unmarshal(data, &cr) == nil && !aborted(cr.FinishReason) {
 			return Response{Text: cr.Text, Reasoning: cr.Reasoning, FinishReason: cr.FinishReason, PromptTokens: cr.PromptTokens,
 				CompletionTokens: cr.CompletionTokens, Attempts: cr.Attempts,
 				Latency: time.Duration(cr.LatencyMS) * time.Millisecond, Cached: true}, nil

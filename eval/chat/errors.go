@@ -1,9 +1,11 @@
 package chat
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +15,7 @@ import (
 // API key and URL credentials from it.
 type Error struct {
 	Status     int           // HTTP status; 0 when no response arrived
-	Retryable  bool          // a later attempt may succeed (429, 5xx, timeouts, connection errors, bad bodies)
+	Retryable  bool          // a later attempt may succeed (429 but insufficient_quota, 5xx, timeouts, connection errors, bad bodies, aborted generations)
 	RetryAfter time.Duration // the server's Retry-After, when it sent one
 	Attempts   int           // requests made; set by WithRetry
 	Msg        string
@@ -46,11 +48,14 @@ func AttemptsOf(err error) int {
 	return 1
 }
 
-// statusError classifies an HTTP error status and says what to change for permanent ones.
-func statusError(status int, model, serverMsg string, header http.Header) *Error {
+// statusError classifies an HTTP error status and says what to change for permanent ones. body
+// is the response body; key is removed from the server's message before it is shortened.
+func statusError(status int, model string, body []byte, key string, header http.Header) *Error {
 	e := &Error{Status: status}
 	var hint string
 	switch {
+	case quotaExhausted(errorCodes(body)):
+		hint = quotaHint
 	case status == http.StatusTooManyRequests:
 		e.Retryable = true
 		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
@@ -75,12 +80,70 @@ func statusError(status int, model, serverMsg string, header http.Header) *Error
 	if hint != "" {
 		msg += ": " + hint
 	}
-	if serverMsg != "" {
+	if serverMsg := serverMessage(body, key); serverMsg != "" {
 		msg += " (server: " + serverMsg + ")"
 	}
 	e.Msg = msg
 	return e
 }
+
+// quotaHint explains OpenAI's insufficient_quota, a 429 that no retry fixes.
+const quotaHint = "the account's quota is exhausted (insufficient_quota): add credit or raise the usage limit of this API key's account, then run again; retrying does not help"
+
+// errorCodes returns the type, code and status of a body's error object ({"error":{…}}), lower
+// case, numbers as their digits; nil when the body has none.
+func errorCodes(body []byte) []string {
+	var w struct {
+		Error struct {
+			Type, Code, Status json.RawMessage
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &w) != nil {
+		return nil
+	}
+	var codes []string
+	for _, raw := range []json.RawMessage{w.Error.Type, w.Error.Code, w.Error.Status} {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			var n json.Number
+			if json.Unmarshal(raw, &n) != nil {
+				continue
+			}
+			s = n.String()
+		}
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			codes = append(codes, s)
+		}
+	}
+	return codes
+}
+
+// quotaExhausted reports whether an error object's codes say the account's quota is used up.
+func quotaExhausted(codes []string) bool {
+	return slices.Contains(codes, "insufficient_quota")
+}
+
+// transientCodes reports whether an error object's codes say a later attempt may succeed: a
+// status 429 or 5xx, an overloaded or unavailable server, a timeout, a rate limit.
+func transientCodes(codes []string) bool {
+	if quotaExhausted(codes) {
+		return false
+	}
+	for _, c := range codes {
+		if n, err := strconv.Atoi(c); err == nil && (n == http.StatusTooManyRequests || n >= 500 && n <= 599) {
+			return true
+		}
+		for _, w := range []string{"overloaded", "unavailable", "timeout", "timed_out", "server_error", "rate_limit"} {
+			if strings.Contains(c, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxRetryAfterSeconds bounds a Retry-After read in seconds (about 31 years).
+const maxRetryAfterSeconds = 1e9
 
 // parseRetryAfter reads a Retry-After value: delay seconds (fractions accepted) or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
@@ -89,10 +152,11 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return 0
 	}
 	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s <= 0 || s > 24*3600 {
+		if !(s > 0) { // NaN included
 			return 0
 		}
-		return time.Duration(s * float64(time.Second))
+		// Clamped where a Duration would overflow; any such wait is far beyond a retry limit.
+		return time.Duration(min(s, maxRetryAfterSeconds) * float64(time.Second))
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {

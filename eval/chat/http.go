@@ -122,14 +122,15 @@ func (h *HTTP) Complete(ctx context.Context, req Request) (Response, error) {
 		return Response{}, &Error{Status: resp.StatusCode, Msg: h.redact(fmt.Sprintf("POST %s: response larger than %d MiB", h.shownURL, maxBody>>20))}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := statusError(resp.StatusCode, req.Model, serverMessage(data), resp.Header)
+		e := statusError(resp.StatusCode, req.Model, data, h.key, resp.Header)
 		e.Msg = h.redact("POST " + h.shownURL + ": " + e.Msg)
 		return Response{}, e
 	}
-	out, err := DecodeResponse(data)
-	if err != nil {
-		// A 200 with a broken body is a server or proxy hiccup: worth another attempt.
-		return Response{}, &Error{Status: resp.StatusCode, Retryable: true, Msg: h.redact("POST " + h.shownURL + ": " + err.Error())}
+	out, e := decodeResponse(data, h.key)
+	if e != nil {
+		e.Status = resp.StatusCode
+		e.Msg = h.redact("POST " + h.shownURL + ": " + e.Msg)
+		return Response{}, e
 	}
 	out.Attempts = 1
 	out.Latency = time.Since(start)
@@ -172,11 +173,14 @@ func (h *HTTP) transportError(ctx, reqCtx context.Context, err error, op string)
 }
 
 // redact removes the API key from s.
-func (h *HTTP) redact(s string) string {
-	if h.key == "" {
+func (h *HTTP) redact(s string) string { return redactKey(s, h.key) }
+
+// redactKey replaces every occurrence of key in s.
+func redactKey(s, key string) string {
+	if key == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, h.key, "[REDACTED]")
+	return strings.ReplaceAll(s, key, "[REDACTED]")
 }
 
 // redactURL shows a URL for messages, or nothing when it does not parse.

@@ -154,7 +154,12 @@ func TestRetryRecovers(t *testing.T) {
 		{"reset", []step{resetConn()}},
 		{"hang", []step{hang()}},
 		{"no choices", []step{status(200, `{"choices":[]}`)}},
-		{"error in 200", []step{status(200, `{"error":{"message":"engine crashed"}}`)}},
+		{"error 500 in 200", []step{status(200, `{"error":{"message":"engine crashed","code":500}}`)}},
+		{"overloaded in 200", []step{status(200, `{"error":{"message":"busy","type":"overloaded_error"}}`)}},
+		{"unavailable in 200", []step{status(200, `{"error":{"message":"busy","status":"UNAVAILABLE","code":"503"}}`)}},
+		{"timeout in 200", []step{status(200, `{"error":{"message":"slow","code":"timeout"}}`)}},
+		{"aborted generation", []step{status(200, `{"choices":[{"message":{"content":"<think>The face"},"finish_reason":"abort"}]}`)}},
+		{"failed generation", []step{status(200, `{"choices":[{"message":{"content":""},"finish_reason":"error"}]}`)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

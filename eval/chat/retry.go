@@ -3,15 +3,22 @@ package chat
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
+
+// DefaultMaxRetryAfter is the longest Retry-After WithRetry waits when RetryPolicy.MaxRetryAfter is 0.
+const DefaultMaxRetryAfter = 2 * time.Minute
 
 // RetryPolicy says how WithRetry retries.
 type RetryPolicy struct {
 	MaxRetries int           // retries after the first attempt; 0 means none
 	Base       time.Duration // first backoff; doubled on each retry (0: 500ms)
 	Max        time.Duration // cap on a backoff (0: 30s); a longer Retry-After is still honoured
+	// MaxRetryAfter is the longest Retry-After honoured (0: DefaultMaxRetryAfter). A server asking
+	// for a longer wait ends the retries at once, so that one worker does not sit idle for hours.
+	MaxRetryAfter time.Duration
 	// Jitter is the fraction of each backoff drawn at random, in [0, 1]: a backoff d becomes a
 	// uniform value in [d·(1−Jitter), d], so that clients rejected together do not return together.
 	Jitter float64
@@ -21,7 +28,8 @@ type RetryPolicy struct {
 
 // DefaultRetryPolicy is the policy of the configuration's defaults (max_retries: 8).
 func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxRetries: 8, Base: 500 * time.Millisecond, Max: 30 * time.Second, Jitter: 0.5}
+	return RetryPolicy{MaxRetries: 8, Base: 500 * time.Millisecond, Max: 30 * time.Second,
+		MaxRetryAfter: DefaultMaxRetryAfter, Jitter: 0.5}
 }
 
 // Backoff returns the wait before retry number retry (1 for the first retry) after err: the
@@ -42,11 +50,23 @@ func (p RetryPolicy) Backoff(retry int, err error) time.Duration {
 	if j := min(max(p.Jitter, 0), 1); j > 0 {
 		d -= time.Duration(rand.Float64() * j * float64(d))
 	}
+	return max(d, retryAfter(err))
+}
+
+// retryAfter is the server's Retry-After carried by err, or 0.
+func retryAfter(err error) time.Duration {
 	var e *Error
-	if errors.As(err, &e) && e.RetryAfter > d {
-		d = e.RetryAfter
+	if errors.As(err, &e) {
+		return e.RetryAfter
 	}
-	return d
+	return 0
+}
+
+func (p RetryPolicy) maxRetryAfter() time.Duration {
+	if p.MaxRetryAfter <= 0 {
+		return DefaultMaxRetryAfter
+	}
+	return p.MaxRetryAfter
 }
 
 type retryClient struct {
@@ -80,6 +100,12 @@ func (r *retryClient) Complete(ctx context.Context, req Request) (Response, erro
 		attempts += AttemptsOf(err)
 		if !IsRetryable(err) || retry >= r.p.MaxRetries || ctx.Err() != nil {
 			return Response{}, withAttempts(err, attempts)
+		}
+		if asked, limit := retryAfter(err), r.p.maxRetryAfter(); asked > limit {
+			e := withAttempts(err, attempts)
+			e.Msg += fmt.Sprintf(" (the server asked to wait %s before retrying, longer than the %s limit: not retried)", asked, limit)
+			e.Retryable = false
+			return Response{}, e
 		}
 		if serr := r.p.Sleep(ctx, r.p.Backoff(retry+1, err)); serr != nil {
 			e := withAttempts(err, attempts)

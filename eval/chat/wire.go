@@ -158,23 +158,39 @@ type wireResponse struct {
 }
 
 // DecodeResponse reads a chat-completions response body: the first choice's text, its finish
-// reason and the token usage. A body that is not such a response (invalid or truncated JSON, no
-// choices, an error object) is an error; the HTTP client treats it as retryable.
+// reason and the token usage. A body that is not an answer is an *Error whose Retryable says
+// whether another attempt may help: an invalid or truncated body, no choices, a generation the
+// server aborted (finish_reason "abort" or "error"), or an error object whose code, type or
+// status says 429, 5xx, overloaded or timeout are retryable; other error objects are not.
 func DecodeResponse(body []byte) (Response, error) {
+	r, err := decodeResponse(body, "")
+	if err != nil {
+		return Response{}, err
+	}
+	return r, nil
+}
+
+// decodeResponse is DecodeResponse removing key from the server's message in its errors.
+func decodeResponse(body []byte, key string) (Response, *Error) {
 	var w wireResponse
 	if err := json.Unmarshal(body, &w); err != nil {
-		return Response{}, fmt.Errorf("response is not valid JSON (%d bytes): %w", len(body), err)
+		return Response{}, &Error{Retryable: true, Msg: fmt.Sprintf("response is not valid JSON (%d bytes): %v", len(body), err)}
 	}
 	if len(w.Error) > 0 && string(w.Error) != "null" {
-		return Response{}, fmt.Errorf("response carries an error: %s", serverMessage(body))
+		codes := errorCodes(body)
+		msg := "response carries an error: " + serverMessage(body, key)
+		if quotaExhausted(codes) {
+			msg += " (" + quotaHint + ")"
+		}
+		return Response{}, &Error{Retryable: transientCodes(codes), Msg: msg}
 	}
 	if len(w.Choices) == 0 {
-		return Response{}, fmt.Errorf("response has no choices")
+		return Response{}, &Error{Retryable: true, Msg: "response has no choices"}
 	}
 	c := w.Choices[0]
 	text, err := contentText(c.Message.Content)
 	if err != nil {
-		return Response{}, err
+		return Response{}, &Error{Retryable: true, Msg: err.Error()}
 	}
 	r := Response{Text: text}
 	switch {
@@ -186,10 +202,21 @@ func DecodeResponse(body []byte) (Response, error) {
 	if c.FinishReason != nil {
 		r.FinishReason = *c.FinishReason
 	}
+	if aborted(r.FinishReason) {
+		// vLLM's "abort": the engine dropped the request mid-generation. The text is a fragment,
+		// not the model's answer: it must be neither cached nor scored.
+		return Response{}, &Error{Retryable: true, Msg: fmt.Sprintf(
+			"the server ended the generation with finish_reason %q after %d characters: an aborted generation, not an answer", r.FinishReason, len(text))}
+	}
 	if w.Usage != nil {
 		r.PromptTokens, r.CompletionTokens = w.Usage.PromptTokens, w.Usage.CompletionTokens
 	}
 	return r, nil
+}
+
+// aborted reports whether a finish reason says the generation failed rather than ended.
+func aborted(finishReason string) bool {
+	return strings.EqualFold(finishReason, "abort") || strings.EqualFold(finishReason, "error")
 }
 
 // contentText reads a decoded message content: a string, null (an empty reply) or an array of
@@ -216,8 +243,9 @@ func contentText(v any) (string, error) {
 
 // serverMessage extracts a human-readable message from an error body: OpenAI's
 // {"error":{"message":…}}, {"error":"…"}, FastAPI's {"detail":…}, {"message":…}, or the start of
-// the body itself. Control characters are removed and the result is kept short.
-func serverMessage(body []byte) string {
+// the body itself. key is removed, then control characters, and the result is kept short; in that
+// order, so that no cut leaves part of the key behind.
+func serverMessage(body []byte, key string) string {
 	var m struct {
 		Error   json.RawMessage `json:"error"`
 		Detail  json.RawMessage `json:"detail"`
@@ -245,7 +273,7 @@ func serverMessage(body []byte) string {
 	if msg == "" {
 		msg = string(body)
 	}
-	return shorten(msg, 300)
+	return shorten(redactKey(msg, key), 300)
 }
 
 // shorten removes control characters and cuts s to at most n runes.

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -57,16 +58,29 @@ func TestDecodeResponse(t *testing.T) {
 		name, body string
 		want       Response
 		err        string
+		retry      bool // for errors: whether another attempt may help
 	}{
 		{"openai", `{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"<answer>sad</answer>"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":5}}`,
-			Response{Text: "<answer>sad</answer>", FinishReason: "stop", PromptTokens: 12, CompletionTokens: 5}, ""},
-		{"null content", `{"choices":[{"message":{"content":null},"finish_reason":"length"}]}`, Response{FinishReason: "length"}, ""},
-		{"part array", `{"choices":[{"message":{"content":[{"type":"text","text":"a"},{"type":"other"},{"type":"text","text":"b"}]}}]}`, Response{Text: "ab"}, ""},
-		{"no choices", `{"choices":[]}`, Response{}, "no choices"},
-		{"error object", `{"error":{"message":"overloaded"}}`, Response{}, "overloaded"},
-		{"truncated", `{"choices":[{"message":{"content":"<thi`, Response{}, "not valid JSON"},
-		{"bad content", `{"choices":[{"message":{"content":7}}]}`, Response{}, "neither a string"},
-		{"not json", `<html>502 Bad Gateway</html>`, Response{}, "not valid JSON"},
+			Response{Text: "<answer>sad</answer>", FinishReason: "stop", PromptTokens: 12, CompletionTokens: 5}, "", false},
+		{"null content", `{"choices":[{"message":{"content":null},"finish_reason":"length"}]}`, Response{FinishReason: "length"}, "", false},
+		// A generation cut at max_tokens is still the model's answer.
+		{"length", `{"choices":[{"message":{"content":"<think>long"},"finish_reason":"length"}]}`, Response{Text: "<think>long", FinishReason: "length"}, "", false},
+		{"part array", `{"choices":[{"message":{"content":[{"type":"text","text":"a"},{"type":"other"},{"type":"text","text":"b"}]}}]}`, Response{Text: "ab"}, "", false},
+		{"no choices", `{"choices":[]}`, Response{}, "no choices", true},
+		{"error object without code", `{"error":{"message":"overloaded"}}`, Response{}, "overloaded", false},
+		{"error string", `{"error":"model not loaded"}`, Response{}, "model not loaded", false},
+		{"error code 400", `{"error":{"message":"maximum context length is 4096 tokens","code":400}}`, Response{}, "maximum context length", false},
+		{"error code 503", `{"error":{"message":"busy","code":503}}`, Response{}, "busy", true},
+		{"error code 429 text", `{"error":{"message":"slow down","code":"429"}}`, Response{}, "slow down", true},
+		{"error type overloaded", `{"error":{"message":"busy","type":"Overloaded_Error"}}`, Response{}, "busy", true},
+		{"error status timeout", `{"error":{"message":"slow","status":"DEADLINE_TIMEOUT"}}`, Response{}, "slow", true},
+		{"error type server_error", `{"error":{"message":"oops","type":"server_error"}}`, Response{}, "oops", true},
+		{"error quota", `{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":503}}`, Response{}, "quota is exhausted", false},
+		{"abort", `{"choices":[{"message":{"content":"<think>The face shows"},"finish_reason":"abort"}]}`, Response{}, `finish_reason "abort"`, true},
+		{"error finish", `{"choices":[{"message":{"content":""},"finish_reason":"error"}]}`, Response{}, `finish_reason "error"`, true},
+		{"truncated", `{"choices":[{"message":{"content":"<thi`, Response{}, "not valid JSON", true},
+		{"bad content", `{"choices":[{"message":{"content":7}}]}`, Response{}, "neither a string", true},
+		{"not json", `<html>502 Bad Gateway</html>`, Response{}, "not valid JSON", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,6 +88,9 @@ func TestDecodeResponse(t *testing.T) {
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				if IsRetryable(err) != tt.retry {
+					t.Errorf("retryable = %v, want %v", IsRetryable(err), tt.retry)
 				}
 				return
 			}
@@ -90,6 +107,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		`{"choices":[{"message":{"content":[{"type":"text","text":"a"}]}}]}`,
 		`{"choices":[{"message":{"content":null}}]}`,
 		`{"error":"x"}`, `{"detail":[{"loc":["body"]}]}`, `{"choices":[`, `null`, `[]`, "\x00\xff",
+		strings.Repeat("x", 290), strings.Repeat("é", 285) + "\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -98,9 +116,18 @@ func FuzzDecodeResponse(f *testing.F) {
 		if err != nil && r != (Response{}) {
 			t.Fatalf("error %v with a non-zero response %+v", err, r)
 		}
-		msg := serverMessage(body)
+		msg := serverMessage(body, "")
 		if len([]rune(msg)) > 301 || strings.ContainsAny(msg, "\n\r\x00") {
 			t.Fatalf("serverMessage not cleaned: %q", msg)
+		}
+		// A server echoing the key after any text: wherever the cut falls, not even the key's
+		// first 8 characters remain.
+		if strings.Contains(string(body), secret[:8]) {
+			return
+		}
+		echo, _ := json.Marshal(map[string]map[string]string{"error": {"message": string(body) + secret}})
+		if msg := serverMessage(echo, secret); strings.Contains(msg, secret[:8]) {
+			t.Fatalf("key prefix left in %q", msg)
 		}
 	})
 }

@@ -28,6 +28,7 @@ func PredictionColumns() []parquetio.Column {
 		{Name: "reason", Type: parquetio.ColString, Optional: true},
 		{Name: "normalized", Type: parquetio.ColString, Optional: true},
 		{Name: "line", Type: parquetio.ColInt, Optional: true},
+		{Name: "finish_reason", Type: parquetio.ColString, Optional: true},
 	}
 }
 

@@ -38,4 +38,7 @@ type Prediction struct {
 	Normalized string `parquet:"normalized" json:"normalized"`
 	// Line is where the output was read from (1-based line or row of the source file; 0 when run here).
 	Line int32 `parquet:"line" json:"line"`
+	// FinishReason is the server's finish reason ("stop", "length" for a generation cut at the
+	// token limit; "" when not known).
+	FinishReason string `parquet:"finish_reason" json:"finish_reason"`
 }

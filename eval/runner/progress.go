@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vbauerster/mpb/v8"
@@ -87,21 +88,32 @@ func (p *LogProgress) line(model string, c *counts, now time.Time) {
 }
 
 // BarProgress draws one live bar per model on a terminal.
+//
+// No mpb call is made while mu is held: mpb methods wait for the bar's goroutine, which may be
+// rendering a decorator at that moment, so a decorator must never need mu either.
 type BarProgress struct {
 	p    *mpb.Progress
-	mu   sync.Mutex
+	mu   sync.Mutex // guards bars
 	bars map[string]*bar
 }
 
 type bar struct {
 	b      *mpb.Bar
-	errors int
-	last   time.Time
+	errors atomic.Int64 // read by the bar's decorator, without any lock
+	// incr serialises increments: mpb updates the ETA's state in the caller's goroutine. The bar's
+	// goroutine never takes it.
+	incr sync.Mutex
+	last time.Time // of the last increment; guarded by incr
 }
 
 // NewBarProgress draws bars on w, which should be a terminal.
 func NewBarProgress(w io.Writer) *BarProgress {
-	return &BarProgress{p: mpb.New(mpb.WithOutput(w), mpb.WithWidth(32), mpb.WithRefreshRate(150*time.Millisecond)), bars: map[string]*bar{}}
+	return newBarProgress(mpb.WithOutput(w), mpb.WithRefreshRate(150*time.Millisecond))
+}
+
+// newBarProgress lets tests render faster, and on writers that are not terminals.
+func newBarProgress(opts ...mpb.ContainerOption) *BarProgress {
+	return &BarProgress{p: mpb.New(append([]mpb.ContainerOption{mpb.WithWidth(32)}, opts...)...), bars: map[string]*bar{}}
 }
 
 func (p *BarProgress) Start(model string, total int) {
@@ -114,11 +126,7 @@ func (p *BarProgress) Start(model string, total int) {
 		mpb.AppendDecorators(
 			decor.AverageSpeed(0, "%.1f/s", decor.WCSyncSpace),
 			decor.Name(" ETA "), decor.EwmaETA(decor.ET_STYLE_GO, 30, decor.WCSyncSpace),
-			decor.Any(func(decor.Statistics) string {
-				p.mu.Lock()
-				defer p.mu.Unlock()
-				return fmt.Sprintf(" %d errors", b.errors)
-			}),
+			decor.Any(func(decor.Statistics) string { return fmt.Sprintf(" %d errors", b.errors.Load()) }),
 		),
 	)
 	p.mu.Lock()
@@ -129,28 +137,30 @@ func (p *BarProgress) Start(model string, total int) {
 func (p *BarProgress) Done(model string, r Result) {
 	p.mu.Lock()
 	b := p.bars[model]
+	p.mu.Unlock()
 	if b == nil {
-		p.mu.Unlock()
 		return
 	}
 	if r.Err != nil {
-		b.errors++
+		b.errors.Add(1)
 	}
+	b.incr.Lock()
+	defer b.incr.Unlock()
 	now := time.Now()
-	d := now.Sub(b.last)
+	b.b.EwmaIncrement(now.Sub(b.last))
 	b.last = now
-	p.mu.Unlock()
-	b.b.EwmaIncrement(d)
 }
 
 // Finish stops the bars (a bar of an interrupted run is left where it stopped).
 func (p *BarProgress) Finish() {
 	p.mu.Lock()
+	bars := make([]*bar, 0, len(p.bars))
 	for _, b := range p.bars {
-		if !b.b.Completed() {
-			b.b.Abort(false)
-		}
+		bars = append(bars, b)
 	}
 	p.mu.Unlock()
+	for _, b := range bars {
+		b.b.Abort(false) // does nothing to a completed bar
+	}
 	p.p.Wait()
 }

@@ -33,7 +33,10 @@ type Result struct {
 	Attempts int
 	Latency  time.Duration
 	Cached   bool
-	Err      error
+	// FinishReason is why generation stopped, as the server said ("stop", "length"); "" for
+	// backends without one.
+	FinishReason string
+	Err          error
 }
 
 // Backend runs tasks of one model.

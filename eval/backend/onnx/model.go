@@ -240,7 +240,8 @@ func (m *Model) Close() error {
 }
 
 // Check validates a split against the model before any work: every input's feature column is
-// there and every clip's feature vector has the input's size. Errors are *inputerr.Error with the
+// there and every clip's feature vector has the input's size and only finite values (one NaN
+// would make its whole batch's output unusable). Errors are *inputerr.Error with the
 // row (1-based, in split order) and column; the caller adds the file name.
 func (m *Model) Check(split *datasets.Split) error {
 	if split.Labels != nil && split.Labels.Len() != m.classes {
@@ -280,6 +281,13 @@ func (m *Model) featureError(c *datasets.Clip, in modelInput) *inputerr.Error {
 	case len(f) != in.dim:
 		return &inputerr.Error{Key: "feat_" + in.modality, Msg: fmt.Sprintf(
 			"clip %s: feat_%s has %d values, but model %q input %q takes %d", c.ClipID, in.modality, len(f), m.name, in.name, in.dim)}
+	}
+	for j, v := range f {
+		if v-v != 0 { // NaN or ±Inf
+			return &inputerr.Error{Key: "feat_" + in.modality, Msg: fmt.Sprintf(
+				"clip %s: feat_%s value %d of %d is %v, which model %q cannot use: features must be finite numbers",
+				c.ClipID, in.modality, j+1, len(f), v, m.name)}
+		}
 	}
 	return nil
 }

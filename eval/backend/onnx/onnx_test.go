@@ -264,6 +264,11 @@ func TestCheckSplit(t *testing.T) {
 	good := makeClips(4, 1)
 	short := makeClips(4, 1)
 	short[2].Features["audio"] = short[2].Features["audio"][:3]
+	nonFinite := func(modality string, i int, v float32) []datasets.Clip {
+		clips := makeClips(4, 1)
+		clips[i].Features[modality][1] = v
+		return clips
+	}
 	noAudio := makeClips(3, 1)
 	for i := range noAudio {
 		delete(noAudio[i].Features, "audio")
@@ -276,6 +281,9 @@ func TestCheckSplit(t *testing.T) {
 	}{
 		{"good", &datasets.Split{Labels: datasets.DFEW(), Clips: good}, nil, 0},
 		{"dim mismatch", &datasets.Split{Clips: short}, []string{"clip 00003", "feat_audio has 3 values", `input "audio_in" takes 4`}, 3},
+		{"NaN", &datasets.Split{Clips: nonFinite("audio", 1, float32(math.NaN()))}, []string{"feat_audio", "clip 00002", "value 2 of 4 is NaN"}, 2},
+		{"+Inf", &datasets.Split{Clips: nonFinite("video", 3, float32(math.Inf(1)))}, []string{"feat_video", "clip 00004", "value 2 of 6 is +Inf"}, 4},
+		{"-Inf", &datasets.Split{Clips: nonFinite("video", 0, float32(math.Inf(-1)))}, []string{"feat_video", "clip 00001", "is -Inf", "finite"}, 1},
 		{"missing column", &datasets.Split{Clips: noAudio}, []string{"column feat_audio", "its feature columns are: feat_video"}, 0},
 		{"other label set", &datasets.Split{Labels: datasets.MAFW(), Clips: good}, []string{"outputs 7 classes", "mafw has 11"}, 0},
 	}

@@ -197,16 +197,17 @@ func (m *Model) notProbs(row []float32, clipID string) error {
 	return nil
 }
 
-// isProbs reports whether row is a probability distribution: every value in [0, 1] and their
-// sum (in order, in float32) within 1e-3 of 1. It runs on every output row, so it makes one pass
-// without a branch per value: it keeps the largest bits, since those of 1.0 are exceeded by the
-// negatives (-0 included), values above 1, NaN and ±Inf.
+// isProbs reports whether row is a probability distribution: every value in [0, 1] (-0 counts
+// as 0) and their sum (in order, in float32) within 1e-3 of 1. It runs on every output row, so it
+// makes one pass without a branch per value: it keeps the largest bits, since those of 1.0 are
+// exceeded by the negatives, values above 1, NaN and ±Inf. v+0 turns -0 into +0 (IEEE 754) and
+// leaves every other value as it is.
 func isProbs(row []float32) bool {
 	var sum float32
 	var top uint32
 	for _, v := range row {
 		sum += v
-		top = max(top, math.Float32bits(v))
+		top = max(top, math.Float32bits(v+0))
 	}
 	return top <= 0x3f800000 && sum >= 1-1e-3 && sum <= 1+1e-3
 }

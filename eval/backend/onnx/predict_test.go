@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/emoeval/emoeval/datasets"
 )
 
 func TestPredictIntoEqualsPredict(t *testing.T) {
@@ -57,7 +59,10 @@ func TestIsProbs(t *testing.T) {
 		{[]float32{0.5, 0.502}, false},            // sums to 1.002
 		{[]float32{0.3, 0.3, 0.3}, false},         // sums to 0.9
 		{[]float32{1.5, -0.5}, false},             // sums to 1, but not in [0, 1]
-		{[]float32{negZero, 1}, false},            // -0 counts as negative, as before
+		{[]float32{negZero, 1}, true},             // -0 is 0
+		{[]float32{0.25, negZero, 0.75}, true},    // -0 is 0
+		{[]float32{-1e-30, 1}, false},             // the smallest negatives are still negative
+		{[]float32{-1e-45, 1}, false},             // a negative subnormal too
 		{[]float32{nan, 1}, false},                // NaN
 		{[]float32{0, 0, 0, 0, 0, 0, inf}, false}, // Inf
 		{nil, false}, // an empty row sums to 0
@@ -65,6 +70,22 @@ func TestIsProbs(t *testing.T) {
 	for _, tc := range cases {
 		if got := isProbs(tc.row); got != tc.want {
 			t.Errorf("isProbs(%v) = %v, want %v", tc.row, got, tc.want)
+		}
+	}
+}
+
+// A distribution holding -0 is kept as it is under output_kind auto (not softmaxed), and accepted
+// under output_kind probs.
+func TestToProbsNegativeZero(t *testing.T) {
+	negZero := float32(math.Copysign(0, -1))
+	for _, kind := range []string{OutputAuto, OutputProbs} {
+		m := &Model{name: "m", kind: kind, classes: 3}
+		row := []float32{negZero, 0.25, 0.75}
+		if err := m.toProbs(row, []datasets.Clip{{ClipID: "00001"}}); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if row[0] != 0 || row[1] != 0.25 || row[2] != 0.75 {
+			t.Errorf("%s: row became %v", kind, row)
 		}
 	}
 }

@@ -51,6 +51,9 @@ type Result struct {
 	Attempts int           // HTTP requests made (retries included); from the cache, those first made
 	Latency  time.Duration // from the first attempt to the answer
 	Cached   bool
+	// FinishReason is the server's finish_reason: "stop", or "length" for a generation cut at
+	// max_tokens (still scored); aborted generations are errors, never Results.
+	FinishReason string
 }
 
 // New returns a backend that sends its requests through client (usually a chat.NewHTTP client
@@ -178,7 +181,7 @@ func (b *Backend) Predict(ctx context.Context, clip datasets.Clip, variant strin
 	if err != nil {
 		return Result{Attempts: chat.AttemptsOf(err)}, fmt.Errorf("model %s clip %s variant %s: %w", b.cfg.Name, clip.ClipID, variant, err)
 	}
-	return Result{Raw: rawOutput(resp), Attempts: resp.Attempts, Latency: resp.Latency, Cached: resp.Cached}, nil
+	return Result{Raw: rawOutput(resp), Attempts: resp.Attempts, Latency: resp.Latency, Cached: resp.Cached, FinishReason: resp.FinishReason}, nil
 }
 
 // rawOutput is the model's whole output. A server with a reasoning parser returns the reasoning
