@@ -8,57 +8,88 @@ import (
 	"sort"
 )
 
-// The bootstrap resamples counts, not samples. A resample of N samples with replacement has, per
-// outcome cell, a multinomial count with the observed cell shares as probabilities; drawing that
-// multinomial directly costs one binomial per observed cell instead of N draws. Each metric
-// depends on one group of cells only (recognition: truth × prediction; a judge: its quarter cells
-// with EPC; MI alignment), and a multinomial's margins are multinomial, so drawing each group on
-// its own gives every metric exactly the distribution a joint draw would, at far less cost.
+// The bootstrap is stratified by true class: a resample redraws each class's samples (and the
+// samples outside the split, if any, as one more stratum) with replacement, keeping the class's
+// size. Class-balanced metrics need this: resampling the pooled samples leaves a small class out
+// of some resamples, its recall then counts as 0, and UAR's interval can miss the estimate
+// (one correct clip per class: UAR 1, interval [0.43, 0.86]). With the class sizes fixed every
+// class keeps its support, and WAR and the quarter shares keep their denominator N.
+//
+// It resamples counts, not samples. A stratum's resample of n samples with replacement has, per
+// outcome cell, a multinomial count with the stratum's observed cell shares as probabilities;
+// drawing that multinomial directly costs one binomial per observed cell instead of n draws.
+// Each metric depends on one group of cells only (recognition: truth × prediction; a judge: its
+// quarter cells with EPC; MI alignment), each kept by stratum, and a multinomial's margins are
+// multinomial, so drawing each group on its own gives every metric exactly the distribution a
+// joint draw would, at far less cost.
 
-// cellSet is a multinomial over the observed cells of one group.
+// cellSet is the observed cells of one group: per stratum, a multinomial over its non-empty
+// cells with the stratum's total fixed.
 type cellSet struct {
-	codes  []int32
+	codes  []int32 // dense code of each non-empty cell, stratum by stratum
 	counts []int64
-	// prob[i] = counts[i] / (counts[i] + counts[i+1] + …): cell i's share of what is left,
-	// the same in every resample.
-	prob []float64
-	n    int64
+	// prob[i] = counts[i] / (counts[i] + counts[i+1] + … to the stratum's end): cell i's share
+	// of what is left of its stratum, the same in every resample.
+	prob   []float64
+	strata []stratumCells
 }
 
-// newCellSet keeps the non-empty cells of dense counts, largest first (so the remaining total
-// shrinks fast), ties by code for a stable order.
-func newCellSet(dense []int64) *cellSet {
+// stratumCells are the cells [end of the previous stratum, end) of a cellSet, n samples in all.
+type stratumCells struct {
+	end int
+	n   int64
+}
+
+// newCellSet keeps the non-empty cells of dense counts whose code is stratum·width + cell. In
+// each stratum cells go largest first (so the remaining total shrinks fast), ties by code for a
+// stable order.
+func newCellSet(dense []int64, width int) *cellSet {
 	cs := &cellSet{}
-	for code, c := range dense {
-		if c > 0 {
-			cs.codes = append(cs.codes, int32(code))
-			cs.counts = append(cs.counts, c)
-			cs.n += c
+	for lo := 0; lo < len(dense); lo += width {
+		first := len(cs.codes)
+		var n int64
+		for code, c := range dense[lo : lo+width] {
+			if c > 0 {
+				cs.codes = append(cs.codes, int32(lo+code))
+				cs.counts = append(cs.counts, c)
+				n += c
+			}
 		}
-	}
-	idx := make([]int, len(cs.codes))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return cs.counts[idx[a]] > cs.counts[idx[b]] })
-	codes, counts := slices.Clone(cs.codes), slices.Clone(cs.counts)
-	cs.prob = make([]float64, len(idx))
-	rest := cs.n
-	for i, j := range idx {
-		cs.codes[i], cs.counts[i] = codes[j], counts[j]
-		cs.prob[i] = float64(counts[j]) / float64(rest)
-		rest -= counts[j]
+		if n == 0 {
+			continue
+		}
+		codes, counts := cs.codes[first:], cs.counts[first:]
+		idx := make([]int, len(codes))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return counts[idx[a]] > counts[idx[b]] })
+		origCodes, origCounts := slices.Clone(codes), slices.Clone(counts)
+		rest := n
+		for i, j := range idx {
+			codes[i], counts[i] = origCodes[j], origCounts[j]
+			cs.prob = append(cs.prob, float64(origCounts[j])/float64(rest))
+			rest -= origCounts[j]
+		}
+		cs.strata = append(cs.strata, stratumCells{end: len(cs.codes), n: n})
 	}
 	return cs
 }
 
-// draw fills out with one multinomial resample of the counts, as a chain of conditional
-// binomials: cell i gets Binomial(remaining draws, count_i / remaining count).
+// draw fills out with one resample of the counts: per stratum a multinomial, as a chain of
+// conditional binomials (cell i gets Binomial(remaining draws, count_i / remaining count)); the
+// stratum's last cell takes what remains.
 func (cs *cellSet) draw(r *stream, out []int64) {
-	rem := cs.n
-	for i, p := range cs.prob {
-		out[i] = binomial(r, rem, p)
-		rem -= out[i]
+	i := 0
+	for _, st := range cs.strata {
+		rem := st.n
+		for ; i < st.end-1; i++ {
+			x := binomial(r, rem, cs.prob[i])
+			out[i] = x
+			rem -= x
+		}
+		out[i] = rem
+		i++
 	}
 }
 
@@ -89,11 +120,11 @@ type modelCells struct {
 }
 
 func newModelCells(t *tallies) *modelCells {
-	mc := &modelCells{rec: newCellSet(t.rec), mi: newCellSet(t.mi[:])}
+	mc := &modelCells{rec: newCellSet(t.rec, t.k+1), mi: newCellSet(t.mi, nMICells)}
 	mc.recOut = make([]int64, len(mc.rec.codes))
 	mc.miOut = make([]int64, len(mc.mi.codes))
 	for _, j := range t.judge {
-		cs := newCellSet(j[:])
+		cs := newCellSet(j, nCells)
 		mc.judge = append(mc.judge, cs)
 		mc.judgeOut = append(mc.judgeOut, make([]int64, len(cs.codes)))
 	}
@@ -119,17 +150,28 @@ func (mc *modelCells) resample(r *stream, t *tallies) {
 	}
 }
 
-// intervals returns the bootstrap percentile interval of every headline metric of t.
-func (b *Builder) intervals(t *tallies, task string) [][2]float64 {
+// intervals returns the bootstrap percentile interval of each headline metric of t, keyed as
+// keys, for the metrics defined on t. A resample in which a defined metric is undefined (the
+// MI-eligible or the correct samples of a stratum all left out) does not count: the interval is
+// conditional on the metric being defined, as its estimate is.
+func (b *Builder) intervals(t *tallies, keys []string, task string) map[string][2]float64 {
+	point := make([]float64, len(keys))
+	newEvaluator(b.k).headline(t, point)
 	values := b.bootstrapValues(t, task)
-	out := make([][2]float64, len(values))
+	out := make(map[string][2]float64, len(keys))
 	for i, v := range values {
-		out[i] = percentileInterval(v, b.opts.Alpha)
+		if math.IsNaN(point[i]) {
+			continue
+		}
+		if ci, ok := definedInterval(v, b.opts.Alpha); ok {
+			out[keys[i]] = ci
+		}
 	}
 	return out
 }
 
-// bootstrapValues returns, per headline metric, its value in each of the resamples.
+// bootstrapValues returns, per headline metric, its value in each of the resamples (NaN where
+// it is undefined).
 func (b *Builder) bootstrapValues(t *tallies, task string) [][]float64 {
 	reps := b.opts.Bootstrap
 	mc := newModelCells(t)
@@ -150,6 +192,28 @@ func (b *Builder) bootstrapValues(t *tallies, task string) [][]float64 {
 		}
 	}
 	return values
+}
+
+// definedInterval is the percentile interval of the values of v that are not NaN (it reorders
+// v); false when there are none.
+func definedInterval(v []float64, alpha float64) ([2]float64, bool) {
+	v = definedValues(v)
+	if len(v) == 0 {
+		return [2]float64{}, false
+	}
+	return percentileInterval(v, alpha), true
+}
+
+// definedValues moves v's values that are not NaN to its front and returns them.
+func definedValues(v []float64) []float64 {
+	n := 0
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			v[n] = x
+			n++
+		}
+	}
+	return v[:n]
 }
 
 // percentileInterval sorts v and returns its α/2 and 1−α/2 quantiles (linear interpolation

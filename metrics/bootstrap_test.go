@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/emoeval/emoeval/datasets"
@@ -59,14 +60,29 @@ func smallRun(t *testing.T, n int, proto parse.Protocol, bootstrap int, seed uin
 	return b
 }
 
-// sampleCodes are one scored sample's outcome cells.
+// sampleCodes are one scored sample's stratum and outcome cells.
 type sampleCodes struct {
-	rc    int
-	cells []uint8
-	mc    uint8
+	st, rc int
+	cells  []uint8
+	mc     uint8
 }
 
+// byStratum groups items by stratum, strata in increasing order.
+func byStratum[T any](items []T, stratumOf func(T) int) [][]T {
+	var out [][]T
+	for _, it := range items {
+		st := stratumOf(it)
+		for len(out) <= st {
+			out = append(out, nil)
+		}
+		out[st] = append(out[st], it)
+	}
+	return out
+}
+
+// moments are the mean and standard deviation of v's defined values.
 func moments(v []float64) (mean, sd float64) {
+	v = definedValues(slices.Clone(v))
 	for _, x := range v {
 		mean += x
 	}
@@ -78,18 +94,30 @@ func moments(v []float64) (mean, sd float64) {
 }
 
 // TestBootstrapMatchesNaive compares the count-based bootstrap with resampling the samples
-// themselves: every headline metric must have the same bootstrap mean, spread and interval
+// themselves within each true class (and the samples outside the split, under migr, as their
+// own stratum): every headline metric must have the same bootstrap mean, spread and interval
 // within Monte-Carlo error.
 func TestBootstrapMatchesNaive(t *testing.T) {
 	const reps = 8000
 	for _, proto := range []parse.Protocol{parse.ProtocolMigr, parse.ProtocolRobust} {
 		t.Run(string(proto), func(t *testing.T) {
 			b := smallRun(t, 80, proto, reps, 1)
+			if proto == parse.ProtocolMigr {
+				for _, id := range []string{"900", "901", "902"} { // a stratum outside the split
+					if err := b.AddSample("a", Sample{ClipID: id, Pred: "happy"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
 			mi := b.miByClip()
 			v := b.view(b.models[0])
 			var data []sampleCodes
 			for _, r := range v.recs {
-				data = append(data, sampleCodes{recCode(b.k, r.truth, r.pred), []uint8{b.cell(r, v.run.judged[0])}, miCell(r, mi[r.clip])})
+				data = append(data, sampleCodes{stratum(r.truth), recCode(b.k, r.truth, r.pred), []uint8{b.cell(r, v.run.judged[0])}, miCell(r, mi[r.clip])})
+			}
+			strata := byStratum(data, func(d sampleCodes) int { return d.st })
+			if proto == parse.ProtocolMigr && len(strata[0]) != 3 {
+				t.Fatalf("%d samples outside the split, want 3", len(strata[0]))
 			}
 			pooled, _ := b.tallyAll(v, mi)
 			counted := b.bootstrapValues(pooled, "test")
@@ -103,9 +131,11 @@ func TestBootstrapMatchesNaive(t *testing.T) {
 			row := make([]float64, len(keys))
 			for rep := 0; rep < reps; rep++ {
 				tt.reset()
-				for range data {
-					d := data[rng.IntN(len(data))]
-					tt.add(d.rc, d.cells, d.mc)
+				for _, s := range strata {
+					for range s {
+						d := s[rng.IntN(len(s))]
+						tt.add(d.st, d.rc, d.cells, d.mc)
+					}
 				}
 				e.headline(tt, row)
 				for i, x := range row {
@@ -116,6 +146,9 @@ func TestBootstrapMatchesNaive(t *testing.T) {
 				m1, s1 := moments(counted[i])
 				m2, s2 := moments(naive[i])
 				if s1 == 0 && s2 == 0 {
+					if m1 != m2 {
+						t.Errorf("%s: constant %v (counts) vs %v (samples)", key, m1, m2)
+					}
 					continue
 				}
 				if math.Abs(m1-m2) > 5*math.Max(s1, s2)*math.Sqrt(2.0/reps) {
@@ -124,9 +157,10 @@ func TestBootstrapMatchesNaive(t *testing.T) {
 				if math.Abs(s1/s2-1) > 0.05 {
 					t.Errorf("%s: bootstrap sd %v (counts) vs %v (samples)", key, s1, s2)
 				}
-				c1, c2 := percentileInterval(counted[i], 0.05), percentileInterval(naive[i], 0.05)
+				c1, ok1 := definedInterval(counted[i], 0.05)
+				c2, ok2 := definedInterval(naive[i], 0.05)
 				tol := 1.0/float64(len(data)) + 0.15*s1
-				if math.Abs(c1[0]-c2[0]) > tol || math.Abs(c1[1]-c2[1]) > tol {
+				if !ok1 || !ok2 || math.Abs(c1[0]-c2[0]) > tol || math.Abs(c1[1]-c2[1]) > tol {
 					t.Errorf("%s: interval %v (counts) vs %v (samples)", key, c1, c2)
 				}
 			}
@@ -134,31 +168,34 @@ func TestBootstrapMatchesNaive(t *testing.T) {
 	}
 }
 
-// TestPairedBootstrapMatchesNaive does the same for the paired differences.
+// TestPairedBootstrapMatchesNaive does the same for the paired differences, resampling common
+// clips within each true class.
 func TestPairedBootstrapMatchesNaive(t *testing.T) {
 	const reps = 8000
 	b := smallRun(t, 80, parse.ProtocolRobust, reps, 2)
 	mi := b.miByClip()
 	a, c := b.view(b.models[0]), b.view(b.models[1])
-	type pairCodes struct{ rec, judge, mi int }
+	type pairCodes struct {
+		truth        int
+		predA, predC int8
+		cellA, cellC []uint8
+		miA, miC     uint8
+	}
 	var data []pairCodes
-	pc := &pairCells{rec: make([]int64, b.k*(b.k+1)*(b.k+1)), judge: make([][nCells * nCells]int64, 1)}
-	w := b.k + 1
+	pc := newPairCells(b.k, 1)
 	for clip := range b.clipTruth {
 		ra, ok1 := lastRec(a.run, int32(clip))
 		rc, ok2 := lastRec(c.run, int32(clip))
 		if !ok1 || !ok2 {
 			continue
 		}
-		d := pairCodes{(int(ra.truth)*w+int(ra.pred))*w + int(rc.pred),
-			int(b.cell(ra, a.run.judged[0])*nCells + b.cell(rc, c.run.judged[0])),
-			int(miCell(ra, mi[clip])*3 + miCell(rc, mi[clip]))}
+		d := pairCodes{int(ra.truth), ra.pred, rc.pred,
+			[]uint8{b.cell(ra, a.run.judged[0])}, []uint8{b.cell(rc, c.run.judged[0])},
+			miCell(ra, mi[clip]), miCell(rc, mi[clip])}
 		data = append(data, d)
-		pc.n++
-		pc.rec[d.rec]++
-		pc.judge[0][d.judge]++
-		pc.mi[d.mi]++
+		pc.add(d.truth, d.predA, d.predC, d.cellA, d.cellC, d.miA, d.miC)
 	}
+	strata := byStratum(data, func(d pairCodes) int { return d.truth })
 	keys := headlineKeys([]string{"j"})
 	counted := b.pairedDeltas(pc, len(keys), "test")
 	naive := make([][]float64, len(keys))
@@ -166,16 +203,13 @@ func TestPairedBootstrapMatchesNaive(t *testing.T) {
 	e := newEvaluator(b.k)
 	ta, tc := newTallies(b.k, 1), newTallies(b.k, 1)
 	base, cand := make([]float64, len(keys)), make([]float64, len(keys))
-	one := &pairCells{rec: make([]int64, len(pc.rec)), judge: make([][nCells * nCells]int64, 1)}
 	for rep := 0; rep < reps; rep++ {
-		clear(one.rec)
-		one.judge[0] = [nCells * nCells]int64{}
-		one.mi = [9]int64{}
-		for range data {
-			d := data[rng.IntN(len(data))]
-			one.rec[d.rec]++
-			one.judge[0][d.judge]++
-			one.mi[d.mi]++
+		one := newPairCells(b.k, 1)
+		for _, s := range strata {
+			for range s {
+				d := s[rng.IntN(len(s))]
+				one.add(d.truth, d.predA, d.predC, d.cellA, d.cellC, d.miA, d.miC)
+			}
 		}
 		one.split(ta, tc)
 		e.headline(ta, base)
@@ -188,6 +222,9 @@ func TestPairedBootstrapMatchesNaive(t *testing.T) {
 		m1, s1 := moments(counted[i])
 		m2, s2 := moments(naive[i])
 		if s1 == 0 && s2 == 0 {
+			if m1 != m2 {
+				t.Errorf("%s: constant difference %v (counts) vs %v (samples)", key, m1, m2)
+			}
 			continue
 		}
 		if math.Abs(m1-m2) > 5*math.Max(s1, s2)*math.Sqrt(2.0/reps) {
@@ -272,18 +309,25 @@ func TestQuantile(t *testing.T) {
 	}
 }
 
-// TestCellSetDraw: a multinomial draw keeps the total and leaves empty cells out.
+// TestCellSetDraw: a stratified multinomial draw keeps each stratum's total and leaves empty
+// cells and strata out.
 func TestCellSetDraw(t *testing.T) {
-	cs := newCellSet([]int64{0, 5, 0, 20, 1})
-	if !reflect.DeepEqual(cs.codes, []int32{3, 1, 4}) || cs.n != 26 {
-		t.Fatalf("cells %v n %d", cs.codes, cs.n)
+	// Three strata of width 5: 26 samples, none, 7 samples in one cell.
+	cs := newCellSet([]int64{0, 5, 0, 20, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0}, 5)
+	if !reflect.DeepEqual(cs.codes, []int32{3, 1, 4, 12}) || !reflect.DeepEqual(cs.strata, []stratumCells{{3, 26}, {4, 7}}) {
+		t.Fatalf("cells %v strata %v", cs.codes, cs.strata)
 	}
 	r := newRand(1, "t")
-	out := make([]int64, 3)
+	out := make([]int64, 4)
+	varied := false
 	for i := 0; i < 1000; i++ {
 		cs.draw(r, out)
-		if out[0]+out[1]+out[2] != 26 || out[0] < 0 || out[1] < 0 || out[2] < 0 {
+		if out[0]+out[1]+out[2] != 26 || out[0] < 0 || out[1] < 0 || out[2] < 0 || out[3] != 7 {
 			t.Fatalf("draw %v", out)
 		}
+		varied = varied || out[0] != 20
+	}
+	if !varied {
+		t.Error("a cell never changed its count")
 	}
 }

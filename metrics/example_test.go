@@ -38,10 +38,15 @@ func ExampleBuild() {
 	m := s.Models["r1-omni"]
 	r := m.Reliability["gpt"]
 	fmt.Printf("WAR %.3f  UAR %.3f  TF %.2f%%  EPC %.2f%%\n", m.PaperFigures(s.Labels).WAR, m.PaperFigures(s.Labels).UAR, r.TF*100, r.EPC*100)
-	fmt.Printf("visual initiation %.2f of %d\n", m.Modality.VisualInitiation, m.Modality.VisualInitiationN)
+	// Rates with nothing to count are nil: no clip has an MI of vision or audio here.
+	if vi := m.Modality.VisualInitiation; vi != nil {
+		fmt.Printf("visual initiation %.2f of %d\n", *vi, m.Modality.VisualInitiationN)
+	}
+	fmt.Println("MI-aligned defined:", m.Modality.MIAligned != nil)
 	// Output:
 	// WAR 50.000  UAR 14.286  TF 50.00%  EPC 50.00%
 	// visual initiation 0.50 of 2
+	// MI-aligned defined: false
 }
 
 func ExampleMcNemarExact() {

@@ -50,6 +50,18 @@ func FormatReward(mi MIClass, f Format) float64 {
 	return -1
 }
 
+// definedShare is a/b, nil when b is 0 (undefined, not 0).
+func definedShare(a, b int) *float64 { return definedMean(float64(a), b) }
+
+// definedMean is sum/n, nil when n is 0.
+func definedMean(sum float64, n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	v := sum / float64(n)
+	return &v
+}
+
 func (r rec) format() Format {
 	var f Format
 	if r.flags&flagFormatVision != 0 {
@@ -69,7 +81,7 @@ func (b *Builder) modality(v *view, mi []MIClass) *Modality {
 	var orders [len(orderNames)]int
 	var miCount [4]int
 	var miOrder [4][len(orderNames)]int
-	var align [3]int
+	var align [nMICells]int
 	for _, r := range v.recs {
 		if !r.output() {
 			continue
@@ -90,23 +102,24 @@ func (b *Builder) modality(v *view, mi []MIClass) *Modality {
 	}
 	m := &Modality{
 		Order:             map[string]float64{},
-		FormatReward:      0,
-		MIAligned:         ratio(int64(align[miAligned]), int64(align[miAligned]+align[miMisaligned])),
-		VisualInitiation:  ratio(int64(visual), int64(cued)),
+		FormatReward:      definedMean(reward, outputs),
+		MIAligned:         definedShare(align[miAligned], align[miAligned]+align[miMisaligned]),
+		VisualInitiation:  definedShare(visual, cued),
 		VisualInitiationN: cued,
 	}
-	if outputs > 0 {
-		m.FormatReward = reward / float64(outputs)
-	}
 	for o, name := range orderNames {
-		m.Order[name] = ratio(int64(orders[o]), int64(outputs))
+		if outputs > 0 {
+			m.Order[name] = ratio(int64(orders[o]), int64(outputs))
+		}
 	}
 	if b.mi != nil {
 		m.MISource = b.mi.Source
 		m.MI = map[string]float64{}
 		m.MIOrder = map[string]map[string]int{}
 		for _, c := range []MIClass{MIVision, MIAudio, MIMultimodal} {
-			m.MI[c.String()] = ratio(int64(miCount[c]), int64(outputs))
+			if outputs > 0 {
+				m.MI[c.String()] = ratio(int64(miCount[c]), int64(outputs))
+			}
 			row := map[string]int{}
 			for o, name := range orderNames {
 				row[name] = miOrder[c][o]

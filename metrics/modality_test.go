@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -79,8 +81,8 @@ func TestModality(t *testing.T) {
 	m := s.Models["m"].Modality
 	want := &Modality{
 		Order:        map[string]float64{"vision_first": 0.2, "audio_first": 0.4, "no_desc": 0.4},
-		FormatReward: (1 + 0 + 1 - 1 - 1) / 5.0,
-		MIAligned:    2.0 / 3,
+		FormatReward: ptr((1 + 0 + 1 - 1 - 1) / 5.0),
+		MIAligned:    ptr(2.0 / 3),
 		MISource:     "file",
 		MI:           map[string]float64{"vision": 0.4, "audio": 0.2, "multimodal": 0.4},
 		MIOrder: map[string]map[string]int{
@@ -88,7 +90,7 @@ func TestModality(t *testing.T) {
 			"audio":      {"vision_first": 0, "audio_first": 1, "no_desc": 0},
 			"multimodal": {"vision_first": 0, "audio_first": 0, "no_desc": 2},
 		},
-		VisualInitiation:  0.5,
+		VisualInitiation:  ptr(0.5),
 		VisualInitiationN: 2,
 	}
 	if !reflect.DeepEqual(m, want) {
@@ -101,10 +103,12 @@ func TestModality(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = s.Models["m"].Modality
-	if m.MI != nil || m.MISource != "" || m.MIAligned != 0 || !near(m.FormatReward, (0.5+0.5+0.5-1-1)/5) {
+	if m.MI != nil || m.MISource != "" || m.MIAligned != nil || m.FormatReward == nil || !near(*m.FormatReward, (0.5+0.5+0.5-1-1)/5) {
 		t.Errorf("without MI: %+v", m)
 	}
 }
+
+func ptr(v float64) *float64 { return &v }
 
 func TestFirstCue(t *testing.T) {
 	cases := []struct {
@@ -158,5 +162,67 @@ func TestDrift(t *testing.T) {
 	}
 	if _, ok := s.Models["m"].Drift["other"]; ok {
 		t.Error("a judge without sentence labels has no drift curve")
+	}
+}
+
+// TestUndefinedModalityRates: a rate with nothing to count (0/0) is absent from summary.json,
+// not 0, and has no interval, fold mean or paired comparison.
+func TestUndefinedModalityRates(t *testing.T) {
+	clips := []datasets.Clip{
+		{ClipID: "1", Fold: 1, Label: "happy"}, {ClipID: "2", Fold: 1, Label: "sad"},
+		{ClipID: "3", Fold: 2, Label: "happy"}, {ClipID: "4", Fold: 2, Label: "sad"},
+	}
+	described := outputs("1:happy:v 2:sad:a 3:sad:v 4:sad:a") // no output without descriptions
+	cases := []struct {
+		name   string
+		mi     map[string]MIClass
+		a      []Sample
+		absent []string // JSON keys
+	}{
+		{"no MI", nil, described, []string{`"mi_aligned"`, `"visual_initiation":`}},
+		{"only multimodal MI", map[string]MIClass{"1": MIMultimodal, "2": MIMultimodal, "3": MIMultimodal, "4": MIMultimodal}, described,
+			[]string{`"mi_aligned"`, `"visual_initiation":`}},
+		{"vision MI only on a missing clip", map[string]MIClass{"4": MIVision}, outputs("1:happy:v 2:sad 3:happy"),
+			[]string{`"mi_aligned"`}},
+		{"no outputs", map[string]MIClass{"1": MIVision}, nil,
+			[]string{`"mi_aligned"`, `"visual_initiation":`, `"format_reward"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := Input{Clips: clips, Models: []ModelInput{{Name: "a", Samples: tc.a}, {Name: "c", Samples: tc.a}}}
+			if tc.mi != nil {
+				in.MI = NewMITable("file")
+				for clip, c := range tc.mi {
+					in.MI.Set(clip, c)
+				}
+			}
+			s, err := Build(in, Options{Labels: datasets.DFEW(), Protocol: parse.ProtocolRobust, Bootstrap: 200, Seed: 1,
+				Folds: []int32{1, 2}, FoldAggregation: FoldsMean})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, key := range tc.absent {
+				if bytes.Contains(out, []byte(key)) {
+					t.Errorf("summary has %s:\n%s", key, out)
+				}
+			}
+			// The keys that are defined are there: the absence above is not an empty summary's.
+			for _, key := range []string{`"visual_initiation_n":0`, `"fold_mean":{"macro_f1"`, `"ci":{"macro_f1"`, `"metric":"war"`} {
+				if !bytes.Contains(out, []byte(key)) {
+					t.Errorf("summary lacks %s:\n%s", key, out)
+				}
+			}
+			m := s.Models["a"].Modality
+			if m.MIAligned != nil || (tc.a == nil) != (m.FormatReward == nil) || m.VisualInitiation != nil {
+				t.Errorf("modality %+v", m)
+			}
+			if tc.a == nil && len(m.Order) != 0 {
+				t.Errorf("order shares %v without outputs", m.Order)
+			}
+		})
 	}
 }

@@ -12,18 +12,66 @@ const (
 	CompareMcNemarExact    = "mcnemar-exact"
 )
 
-// pairCells are the joint outcome cells of two models on their common clips: (truth, baseline
-// prediction, candidate prediction); per common judge (baseline cell, candidate cell); and
-// (baseline MI cell, candidate MI cell).
+// pairCells are the joint outcome cells of two models on their common clips, by the clip's true
+// class (the paired bootstrap's stratum; every common clip has one): (truth, baseline
+// prediction, candidate prediction); per common judge (truth, baseline cell, candidate cell);
+// and (truth, baseline MI cell, candidate MI cell).
 type pairCells struct {
+	k     int
 	n     int64
-	rec   []int64
-	judge [][nCells * nCells]int64
-	mi    [9]int64
+	rec   []int64   // k × (k+1) × (k+1)
+	judge [][]int64 // k × nCells × nCells each
+	mi    []int64   // k × nMICells × nMICells
+}
+
+// Joint cells per stratum of a judge's group and of the MI group.
+const (
+	nJudgePairCells = nCells * nCells
+	nMIPairCells    = nMICells * nMICells
+)
+
+func newPairCells(k, judges int) *pairCells {
+	pc := &pairCells{k: k, rec: make([]int64, k*(k+1)*(k+1)), judge: make([][]int64, judges), mi: make([]int64, k*nMIPairCells)}
+	for j := range pc.judge {
+		pc.judge[j] = make([]int64, k*nJudgePairCells)
+	}
+	return pc
+}
+
+// add counts one common clip of true class truth (≥ 0): both models' predictions, quarter
+// cells under each common judge, and MI cells.
+func (pc *pairCells) add(truth int, predA, predC int8, cellsA, cellsC []uint8, miA, miC uint8) {
+	w := pc.k + 1
+	pc.n++
+	pc.rec[(truth*w+int(predA))*w+int(predC)]++
+	for j := range pc.judge {
+		pc.judge[j][truth*nJudgePairCells+int(cellsA[j])*nCells+int(cellsC[j])]++
+	}
+	pc.mi[truth*nMIPairCells+int(miA)*nMICells+int(miC)]++
+}
+
+// Where a joint code goes in either model's tallies: the truth becomes the stratum (truth + 1)
+// and the joint cell each model's own cell.
+func (pc *pairCells) recDst(code int) (a, c int) {
+	w := pc.k + 1
+	st := code/(w*w) + 1
+	return st*w + code/w%w, st*w + code%w
+}
+
+func judgeDst(code int) (a, c int) {
+	st, cell := code/nJudgePairCells+1, code%nJudgePairCells
+	return st*nCells + cell/nCells, st*nCells + cell%nCells
+}
+
+func miDst(code int) (a, c int) {
+	st, cell := code/nMIPairCells+1, code%nMIPairCells
+	return st*nMICells + cell/nMICells, st*nMICells + cell%nMICells
 }
 
 // compare is the paired comparison of candidate c with baseline a on the clips both have an
-// output for (the last output of a clip, under either protocol) and that have a label.
+// output for (the last output of a clip, under either protocol) and that have a label. A metric
+// undefined for either model on those clips (mi_aligned without MI-eligible clips,
+// tf_given_correct without correct predictions) is not compared.
 func (b *Builder) compare(a, c *view, mi []MIClass) ([]Comparison, error) {
 	k, w := b.k, b.k+1
 	var judges []int // judge indexes both models have
@@ -34,7 +82,8 @@ func (b *Builder) compare(a, c *view, mi []MIClass) ([]Comparison, error) {
 			names = append(names, b.judges[j])
 		}
 	}
-	pc := &pairCells{rec: make([]int64, k*w*w), judge: make([][nCells * nCells]int64, len(judges))}
+	pc := newPairCells(k, len(judges))
+	cellsA, cellsC := make([]uint8, len(judges)), make([]uint8, len(judges))
 	for clip := range b.clipTruth {
 		ra, ok1 := lastRec(a.run, int32(clip))
 		rc, ok2 := lastRec(c.run, int32(clip))
@@ -45,13 +94,10 @@ func (b *Builder) compare(a, c *view, mi []MIClass) ([]Comparison, error) {
 			return nil, fmt.Errorf("metrics: clip has label %s in model %s but %s in model %s",
 				b.opts.Labels.Labels[ra.truth], a.run.name, b.opts.Labels.Labels[rc.truth], c.run.name)
 		}
-		pc.n++
-		pc.rec[(int(ra.truth)*w+int(ra.pred))*w+int(rc.pred)]++
 		for i, j := range judges {
-			pc.judge[i][b.cell(ra, a.run.judged[j])*nCells+b.cell(rc, c.run.judged[j])]++
+			cellsA[i], cellsC[i] = b.cell(ra, a.run.judged[j]), b.cell(rc, c.run.judged[j])
 		}
-		m := mi[clip]
-		pc.mi[miCell(ra, m)*3+miCell(rc, m)]++
+		pc.add(int(ra.truth), ra.pred, rc.pred, cellsA, cellsC, miCell(ra, mi[clip]), miCell(rc, mi[clip]))
 	}
 	keys := headlineKeys(names)
 	e := newEvaluator(k)
@@ -77,6 +123,9 @@ func (b *Builder) compare(a, c *view, mi []MIClass) ([]Comparison, error) {
 	}
 	if ci != nil {
 		for i := range keys {
+			if math.IsNaN(base[i]) || math.IsNaN(cand[i]) || math.IsNaN(pValues[i]) {
+				continue
+			}
 			cmp := mk(i, ComparePairedBootstrap)
 			cmp.PValue = pValues[i]
 			out = append(out, cmp)
@@ -99,7 +148,8 @@ func (b *Builder) compare(a, c *view, mi []MIClass) ([]Comparison, error) {
 	for i := range judges {
 		aOnly, cOnly = 0, 0
 		for code, x := range pc.judge[i] {
-			aTF, cTF := code/nCells == cellTF, code%nCells == cellTF
+			cell := code % nJudgePairCells
+			aTF, cTF := cell/nCells == cellTF, cell%nCells == cellTF
 			if aTF && !cTF {
 				aOnly += x
 			} else if cTF && !aTF {
@@ -117,35 +167,41 @@ func (b *Builder) compare(a, c *view, mi []MIClass) ([]Comparison, error) {
 func (pc *pairCells) split(ta, tc *tallies) {
 	ta.reset()
 	tc.reset()
-	w := ta.k + 1
 	for code, x := range pc.rec {
-		if x == 0 {
-			continue
+		if x != 0 {
+			a, c := pc.recDst(code)
+			ta.rec[a] += x
+			tc.rec[c] += x
 		}
-		t, pa, pcand := code/(w*w), code/w%w, code%w
-		ta.rec[(t+1)*w+pa] += x
-		tc.rec[(t+1)*w+pcand] += x
 	}
 	for j := range pc.judge {
 		for code, x := range pc.judge[j] {
-			ta.judge[j][code/nCells] += x
-			tc.judge[j][code%nCells] += x
+			a, c := judgeDst(code)
+			ta.judge[j][a] += x
+			tc.judge[j][c] += x
 		}
 	}
 	for code, x := range pc.mi {
-		ta.mi[code/3] += x
-		tc.mi[code%3] += x
+		a, c := miDst(code)
+		ta.mi[a] += x
+		tc.mi[c] += x
 	}
 }
 
 // pairedBootstrap resamples the joint cells and returns, per headline metric, the percentile
 // interval of the difference candidate − baseline and its two-sided bootstrap p-value,
-// 2·(min(#Δ*≤0, #Δ*≥0)+1)/(B+1) capped at 1.
+// 2·(min(#Δ*≤0, #Δ*≥0)+1)/(B+1) capped at 1, over the B resamples in which the metric is
+// defined for both models (p NaN when there are none).
 func (b *Builder) pairedBootstrap(pc *pairCells, nKeys int, task string) ([][2]float64, []float64) {
 	deltas := b.pairedDeltas(pc, nKeys, task)
 	ci := make([][2]float64, nKeys)
 	p := make([]float64, nKeys)
 	for i, d := range deltas {
+		d = definedValues(d)
+		if len(d) == 0 {
+			p[i] = math.NaN()
+			continue
+		}
 		var le, ge int
 		for _, x := range d {
 			if x <= 0 {
@@ -161,34 +217,32 @@ func (b *Builder) pairedBootstrap(pc *pairCells, nKeys int, task string) ([][2]f
 	return ci, p
 }
 
-// pairedDeltas returns, per headline metric, candidate − baseline in each resample.
+// pairedDeltas returns, per headline metric, candidate − baseline in each resample (NaN where
+// the metric is undefined for either model).
 func (b *Builder) pairedDeltas(pc *pairCells, nKeys int, task string) [][]float64 {
 	reps := b.opts.Bootstrap
-	w := b.k + 1
 	// Each group's observed joint cells, with where a drawn count goes in either model's tallies.
 	type group struct {
 		cells      *cellSet
 		out        []int64
 		dstA, dstC []int32
 	}
-	mkGroup := func(dense []int64, decode func(code int) (a, c int)) *group {
-		g := &group{cells: newCellSet(dense)}
+	mkGroup := func(dense []int64, width int, dst func(code int) (a, c int)) *group {
+		g := &group{cells: newCellSet(dense, width)}
 		g.out = make([]int64, len(g.cells.codes))
 		for _, code := range g.cells.codes {
-			a, c := decode(int(code))
+			a, c := dst(int(code))
 			g.dstA, g.dstC = append(g.dstA, int32(a)), append(g.dstC, int32(c))
 		}
 		return g
 	}
-	rec := mkGroup(pc.rec, func(code int) (int, int) {
-		t := code / (w * w)
-		return (t+1)*w + code/w%w, (t+1)*w + code%w
-	})
+	w := b.k + 1
+	rec := mkGroup(pc.rec, w*w, pc.recDst)
 	judges := make([]*group, len(pc.judge))
 	for j := range pc.judge {
-		judges[j] = mkGroup(pc.judge[j][:], func(code int) (int, int) { return code / nCells, code % nCells })
+		judges[j] = mkGroup(pc.judge[j], nJudgePairCells, judgeDst)
 	}
-	mi := mkGroup(pc.mi[:], func(code int) (int, int) { return code / 3, code % 3 })
+	mi := mkGroup(pc.mi, nMIPairCells, miDst)
 
 	e := newEvaluator(b.k)
 	ta, tc := newTallies(b.k, len(pc.judge)), newTallies(b.k, len(pc.judge))

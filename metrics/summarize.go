@@ -26,6 +26,9 @@ func (b *Builder) Summary() (*Summary, error) {
 		Comparisons:     []Comparison{},
 		Statistics:      Statistics{Bootstrap: o.Bootstrap, Seed: o.Seed, Alpha: o.Alpha},
 	}
+	if o.Bootstrap > 0 {
+		s.Statistics.Resampling = ResamplingStratified
+	}
 	if s.Folds == nil {
 		s.Folds = []int32{}
 	}
@@ -119,15 +122,15 @@ func (b *Builder) tallyAll(v *view, mi []MIClass) (pooled *tallies, byFold map[i
 		for i, jr := range judges {
 			cells[i] = b.cell(r, jr)
 		}
-		rc, mc := recCode(b.k, r.truth, r.pred), miCell(r, mi[r.clip])
-		pooled.add(rc, cells, mc)
+		st, rc, mc := stratum(r.truth), recCode(b.k, r.truth, r.pred), miCell(r, mi[r.clip])
+		pooled.add(st, rc, cells, mc)
 		if b.opts.FoldAggregation == FoldsMean {
 			t := byFold[r.fold]
 			if t == nil {
 				t = newTallies(b.k, len(judges))
 				byFold[r.fold] = t
 			}
-			t.add(rc, cells, mc)
+			t.add(st, rc, cells, mc)
 		}
 	}
 	return pooled, byFold
@@ -156,7 +159,7 @@ func (b *Builder) modelSummary(v *view, mi []MIClass) *ModelSummary {
 	t, byFold := b.tallyAll(v, mi)
 	b.recognition(v, t, ms)
 	for i, j := range v.judges {
-		ms.Reliability[b.judges[j]] = b.reliability(v, j, t.judge[i])
+		ms.Reliability[b.judges[j]] = b.reliability(v, j, pooledQuarter(t.judge[i]))
 	}
 	ms.Modality = b.modality(v, mi)
 	for _, j := range v.judges {
@@ -169,10 +172,7 @@ func (b *Builder) modelSummary(v *view, mi []MIClass) *ModelSummary {
 	}
 	keys := headlineKeys(b.judgeNames(v))
 	if b.opts.Bootstrap > 0 {
-		ci := b.intervals(t, "model/"+m.name)
-		for i, key := range keys {
-			ms.CI[key] = ci[i]
-		}
+		ms.CI = b.intervals(t, keys, "model/"+m.name)
 	}
 	if b.opts.FoldAggregation == FoldsMean {
 		ms.FoldMean = b.foldMean(keys, byFold)

@@ -30,11 +30,20 @@ type Summary struct {
 	Statistics      Statistics               `json:"statistics"`
 }
 
-// Statistics records how intervals were computed.
+// ResamplingStratified is Statistics.Resampling of emoeval's bootstrap: each true class's
+// samples (and those outside the split, as one more stratum) are redrawn with replacement with
+// the class's size fixed, so every class keeps its support in every resample. Paired
+// comparisons resample the two models' joint outcomes the same way, by the clip's true class.
+const ResamplingStratified = "stratified by true class"
+
+// Statistics records how intervals were computed: percentile intervals of Bootstrap resamples
+// drawn as Resampling says, from a random stream seeded with Seed.
 type Statistics struct {
 	Bootstrap int     `json:"bootstrap"` // resamples; 0 = no intervals
 	Seed      uint64  `json:"seed"`
 	Alpha     float64 `json:"alpha"`
+	// Resampling is how resamples were drawn (ResamplingStratified); "" without intervals.
+	Resampling string `json:"resampling,omitempty"`
 }
 
 // ModelSummary holds every metric of one model.
@@ -77,9 +86,11 @@ type ModelSummary struct {
 	Drift map[string]*Drift `json:"drift,omitempty"`
 	// FoldMean holds mean and standard deviation over folds of per-fold values (fold_aggregation mean).
 	FoldMean map[string]MeanSD `json:"fold_mean,omitempty"`
-	// CI holds the bootstrap percentile interval of each headline metric: "war", "uar",
-	// "macro_f1", "<judge>.tt" … "<judge>.ff", "<judge>.tf_given_correct", "<judge>.epc",
-	// "<judge>.eea", "mi_aligned".
+	// CI holds the bootstrap percentile interval (Statistics says how it was resampled) of each
+	// headline metric: "war", "uar", "macro_f1", "<judge>.tt" … "<judge>.ff",
+	// "<judge>.tf_given_correct", "<judge>.epc", "<judge>.eea", "mi_aligned". A metric that is
+	// undefined (mi_aligned without MI-eligible clips, tf_given_correct without correct
+	// predictions) has no interval.
 	CI map[string][2]float64 `json:"ci"`
 }
 
@@ -109,7 +120,7 @@ type Reliability struct {
 	FT             float64        `json:"ft"`
 	FF             float64        `json:"ff"`
 	Counts         QuarterCounts  `json:"counts"`
-	TFGivenCorrect float64        `json:"tf_given_correct"` // TF / (TT + TF)
+	TFGivenCorrect float64        `json:"tf_given_correct"` // TF / (TT + TF); 0 when TT + TF is 0 (Counts tell)
 	EPC            float64        `json:"epc"`              // prediction = judge's emotion
 	EEA            float64        `json:"eea"`              // TT + FT
 	Fallback       float64        `json:"fallback"`         // share of replies the migr fallback mapped to neutral
@@ -129,23 +140,31 @@ type QuarterCounts struct {
 
 // Modality holds modality importance and output-order metrics of one model.
 type Modality struct {
-	// Order is the share of outputs per description order (vision_first, audio_first, no_desc).
+	// Order is the share of outputs per description order (vision_first, audio_first, no_desc);
+	// empty without outputs.
 	Order map[string]float64 `json:"order"`
-	// FormatReward is the mean format reward of REFERENCE.md §5 (needs MI; clips without MI count as multimodal).
-	FormatReward float64 `json:"format_reward"`
+	// The rates and means below are nil, and their keys absent from summary.json, when they are
+	// undefined (0/0): a 0 would read as a measured value.
+
+	// FormatReward is the mean format reward of REFERENCE.md §5 over the outputs (clips without
+	// MI count as multimodal); nil without outputs.
+	FormatReward *float64 `json:"format_reward,omitempty"`
 	// MIAligned is the share of outputs whose first description is the clip's MI modality, over
-	// clips whose MI is vision or audio.
-	MIAligned float64 `json:"mi_aligned"`
+	// the outputs for clips whose MI is vision or audio; nil when there are none (no MI, or no
+	// such clip).
+	MIAligned *float64 `json:"mi_aligned,omitempty"`
 	// MISource says where MI came from: variants, onnx, file; "" when there is none.
 	MISource string `json:"mi_source,omitempty"`
-	// MI is the share of clips per MI class (vision, audio, multimodal).
+	// MI is the share of outputs per their clip's MI class (vision, audio, multimodal); empty
+	// without outputs.
 	MI map[string]float64 `json:"mi,omitempty"`
 	// MIOrder counts outputs per MI class and order.
 	MIOrder map[string]map[string]int `json:"mi_order,omitempty"`
 	// VisualInitiation is, over outputs without description tags, the share whose explanation
 	// draws first on a visual cue; VisualInitiationN is how many such outputs mention either.
-	VisualInitiation  float64 `json:"visual_initiation"`
-	VisualInitiationN int     `json:"visual_initiation_n"`
+	// VisualInitiation is nil when VisualInitiationN is 0.
+	VisualInitiation  *float64 `json:"visual_initiation,omitempty"`
+	VisualInitiationN int      `json:"visual_initiation_n"`
 }
 
 // Drift is sentence grounding by relative position in the explanation.

@@ -1,17 +1,24 @@
 package metrics
 
-import "github.com/emoeval/emoeval/eval/parse"
+import (
+	"math"
+
+	"github.com/emoeval/emoeval/eval/parse"
+)
 
 // Every headline metric is a function of per-sample categorical outcomes, so it is a function of
 // counts of outcome cells: the (truth, prediction) matrix, each judge's quarter cell, and the
-// MI-alignment cell. tallies hold those counts; the bootstrap redraws them.
+// MI-alignment cell. tallies hold those counts by stratum, the sample's true class (stratum 0:
+// outside the split), because the bootstrap redraws each stratum with its size fixed.
 type tallies struct {
 	k int
-	// rec is the (k+1)×(k+1) count matrix: row truth+1 (row 0: outside the split), column the
-	// prediction (column k: unknown).
-	rec   []int64
-	judge [][nCells]int64
-	mi    [3]int64
+	// rec is the (k+1)×(k+1) count matrix: row stratum, column the prediction (column k:
+	// unknown).
+	rec []int64
+	// judge[j] is the (k+1)×nCells matrix of judge j's quarter cells by stratum.
+	judge [][]int64
+	// mi is the (k+1)×nMICells matrix of MI-alignment cells by stratum.
+	mi []int64
 }
 
 // Quarter cells. A sample in TT always has prediction = explanation and one in TF or FT never
@@ -30,19 +37,29 @@ const (
 	miIneligible = iota // MI multimodal, no MI, or no output
 	miAligned           // the first description is the MI modality
 	miMisaligned
+	nMICells
 )
 
 func newTallies(k, judges int) *tallies {
-	return &tallies{k: k, rec: make([]int64, (k+1)*(k+1)), judge: make([][nCells]int64, judges)}
+	t := &tallies{k: k, rec: make([]int64, (k+1)*(k+1)), judge: make([][]int64, judges), mi: make([]int64, (k+1)*nMICells)}
+	for j := range t.judge {
+		t.judge[j] = make([]int64, (k+1)*nCells)
+	}
+	return t
 }
 
 func (t *tallies) reset() {
 	clear(t.rec)
-	clear(t.judge)
-	t.mi = [3]int64{}
+	for _, j := range t.judge {
+		clear(j)
+	}
+	clear(t.mi)
 }
 
-func recCode(k int, truth, pred int8) int { return (int(truth)+1)*(k+1) + int(pred) }
+// stratum is a sample's bootstrap stratum: its true class + 1, or 0 outside the split.
+func stratum(truth int8) int { return int(truth) + 1 }
+
+func recCode(k int, truth, pred int8) int { return stratum(truth)*(k+1) + int(pred) }
 
 // cell is a sample's quarter cell under a judge.
 func (b *Builder) cell(r rec, jr *judgeRun) uint8 {
@@ -90,13 +107,33 @@ func miCell(r rec, mi MIClass) uint8 {
 	return miIneligible
 }
 
-// add counts one sample.
-func (t *tallies) add(rc int, cells []uint8, mc uint8) {
+// add counts one sample of stratum st.
+func (t *tallies) add(st, rc int, cells []uint8, mc uint8) {
 	t.rec[rc]++
 	for j, c := range cells {
-		t.judge[j][c]++
+		t.judge[j][st*nCells+int(c)]++
 	}
-	t.mi[mc]++
+	t.mi[st*nMICells+int(mc)]++
+}
+
+// pooledQuarter sums a judge's quarter cells over the strata.
+func pooledQuarter(stratified []int64) (sum [nCells]int64) {
+	for st := 0; st < len(stratified); st += nCells {
+		for c, x := range stratified[st : st+nCells] {
+			sum[c] += x
+		}
+	}
+	return sum
+}
+
+// pooledMI sums the MI-alignment cells over the strata.
+func pooledMI(stratified []int64) (sum [nMICells]int64) {
+	for st := 0; st < len(stratified); st += nMICells {
+		for c, x := range stratified[st : st+nMICells] {
+			sum[c] += x
+		}
+	}
+	return sum
 }
 
 // headlineKeys names the headline metrics in the order evaluator.headline writes them.
@@ -122,16 +159,29 @@ func newEvaluator(k int) *evaluator {
 	return &evaluator{k: k, predicted: make([]int64, k)}
 }
 
-// headline writes the values named by headlineKeys into dst.
+// headline writes the values named by headlineKeys into dst. A ratio with nothing to count is
+// undefined, NaN, rather than 0: tf_given_correct without correct predictions, mi_aligned
+// without clips whose MI is vision or audio. (Every other denominator is a stratum size or N,
+// fixed under the stratified bootstrap.)
 func (e *evaluator) headline(t *tallies, dst []float64) {
 	dst[0], dst[1], dst[2] = e.recognition(t.rec)
 	i := 3
 	for _, c := range t.judge {
-		q := quarterOf(c)
-		copy(dst[i:], []float64{q.tt, q.tf, q.ft, q.ff, q.tfGivenCorrect, q.epc, q.eea})
+		q := quarterOf(pooledQuarter(c))
+		tfGivenCorrect := definedRatio(q.counts.TF, q.counts.TT+q.counts.TF)
+		copy(dst[i:], []float64{q.tt, q.tf, q.ft, q.ff, tfGivenCorrect, q.epc, q.eea})
 		i += len(quarterKeys)
 	}
-	dst[i] = ratio(t.mi[miAligned], t.mi[miAligned]+t.mi[miMisaligned])
+	mi := pooledMI(t.mi)
+	dst[i] = definedRatio(mi[miAligned], mi[miAligned]+mi[miMisaligned])
+}
+
+// definedRatio is a/b, NaN when b is 0.
+func definedRatio[T int | int64](a, b T) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(b)
 }
 
 // recognition returns WAR, UAR and macro-F1 of a count matrix. A class's support is its whole

@@ -27,11 +27,11 @@ var ReportFormats = []string{"txt", "md", "tex", "csv", "html", "png", "svg", "p
 
 // ReportOptions configure a rendering.
 type ReportOptions struct {
-	Formats []string
+	Formats []string `json:"formats"`
 	// Reference adds the published numbers (REFERENCE.md §7) to the recognition table.
-	Reference bool
+	Reference bool `json:"reference"`
 	// Examples is the number of correct-but-inconsistent explanations per model in the PDF.
-	Examples int
+	Examples int `json:"examples"`
 }
 
 // ReadSummary reads summary.json.
@@ -140,6 +140,13 @@ func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string
 		}
 		written = append(written, name)
 	}
+	if err := keepOtherFormats(final, stage, opts.Formats); err != nil {
+		return nil, err
+	}
+	// MkdirTemp makes the directory private; a report is for sharing (CI artifacts, colleagues).
+	if err := os.Chmod(stage, 0o755); err != nil {
+		return nil, err
+	}
 	old := final + ".old"
 	os.RemoveAll(old)
 	if err := os.Rename(final, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -154,6 +161,40 @@ func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string
 		written[i] = filepath.Join(final, rel)
 	}
 	return written, nil
+}
+
+// keepOtherFormats copies into the new report the files of formats that were not rendered
+// again, so that `emoeval report --formats pdf` replaces report.pdf and leaves the tables.
+func keepOtherFormats(final, stage string, formats []string) error {
+	return filepath.WalkDir(final, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		ext := strings.TrimPrefix(filepath.Ext(p), ".")
+		rel, err := filepath.Rel(final, p)
+		if err != nil {
+			return err
+		}
+		// tables.html and report.pdf belong to their formats; figure PDFs to "pdf" as well.
+		if slices.Contains(formats, ext) {
+			return nil
+		}
+		target := filepath.Join(stage, rel)
+		if _, err := os.Stat(target); err == nil {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return atomicfile.WriteFile(target, data)
+	})
 }
 
 func pdfMeta(m *Manifest) pdf.Meta {

@@ -51,6 +51,8 @@ type Manifest struct {
 	Started      time.Time       `json:"started"`
 	Finished     time.Time       `json:"finished"`
 	Counts       *RunCounts      `json:"counts,omitempty"`
+	// Report is how the run's report was rendered; `emoeval report` renders the same by default.
+	Report *ReportOptions `json:"report,omitempty"`
 }
 
 // InputFile is an input of a run and its checksum.

@@ -439,6 +439,7 @@ func publish(ctx context.Context, stage, dir string, summary *metrics.Summary, m
 	if err := WriteJSON(filepath.Join(stage, SummaryFile), summary); err != nil {
 		return nil, err
 	}
+	man.Report = &report
 	if err := WriteJSON(filepath.Join(stage, ManifestFile), man); err != nil {
 		return nil, err
 	}

@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/pipeline"
 	"github.com/emoeval/emoeval/reports/compare"
+	"github.com/emoeval/emoeval/reports/table"
 )
 
 type compareOptions struct {
@@ -62,11 +65,16 @@ when that is set.`,
 }
 
 func runCompare(cmd *cobra.Command, f *factory, opts *compareOptions) error {
+	if opts.Bootstrap < 0 {
+		return usageError("--bootstrap must not be negative")
+	}
 	rep, err := pipeline.Compare(cmd.Context(), pipeline.CompareOptions{
 		Base: opts.Base, Cand: opts.Cand, BaseModel: opts.BaseModel, CandModel: opts.CandModel,
 		Gates: opts.Gates, Bootstrap: opts.Bootstrap, Seed: opts.Seed,
 	})
 	if err != nil {
+		// The CI still gets its summary and test report, saying why nothing was compared.
+		writeCompareFailure(f, opts, err)
 		return err
 	}
 	var md bytes.Buffer
@@ -105,10 +113,56 @@ func runCompare(cmd *cobra.Command, f *factory, opts *compareOptions) error {
 	}
 }
 
+// writeCompareFailure writes the Markdown summary and JUnit report of a comparison that could
+// not be made. Failures to write them are left out: the comparison's own error is the news.
+func writeCompareFailure(f *factory, opts *compareOptions, cause error) {
+	md := fmt.Sprintf("## emoeval compare: could not compare\n\n%s vs %s\n\n    %s\n",
+		table.EscapeMarkdown(opts.Base), table.EscapeMarkdown(opts.Cand), strings.ReplaceAll(cause.Error(), "\n", "\n    "))
+	if opts.Markdown != "" {
+		_ = atomicfile.WriteFile(opts.Markdown, []byte(md))
+	}
+	if p, ok := f.Getenv("GITHUB_STEP_SUMMARY"); ok && p != "" {
+		_ = appendFile(p, []byte(md))
+	}
+	if opts.JUnit == "" {
+		return
+	}
+	type problem struct {
+		Message string `xml:"message,attr"`
+		Text    string `xml:",chardata"`
+	}
+	type testcase struct {
+		Name      string  `xml:"name,attr"`
+		ClassName string  `xml:"classname,attr"`
+		Error     problem `xml:"error"`
+	}
+	type suite struct {
+		XMLName  xml.Name   `xml:"testsuite"`
+		Name     string     `xml:"name,attr"`
+		Tests    int        `xml:"tests,attr"`
+		Errors   int        `xml:"errors,attr"`
+		Failures int        `xml:"failures,attr"`
+		Cases    []testcase `xml:"testcase"`
+	}
+	b, err := xml.MarshalIndent(suite{Name: "emoeval compare", Tests: 1, Errors: 1,
+		Cases: []testcase{{Name: "compare", ClassName: "emoeval.compare", Error: problem{Message: "could not compare", Text: cause.Error()}}}}, "", "  ")
+	if err == nil {
+		_ = atomicfile.WriteFile(opts.JUnit, append([]byte(xml.Header), append(b, '\n')...))
+	}
+}
+
+// appendFile appends data to a file, starting on a new line when the file's text does not end
+// with one (another step's summary must not swallow the heading).
 func appendFile(path string, data []byte) error {
-	fh, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	fh, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return err
+	}
+	if st, err := fh.Stat(); err == nil && st.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := fh.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
+			data = append([]byte("\n"), data...)
+		}
 	}
 	if _, err := fh.Write(data); err != nil {
 		fh.Close()

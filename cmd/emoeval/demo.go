@@ -34,6 +34,9 @@ marked synthetic.`,
 			if runF != nil {
 				return runF(opts)
 			}
+			if err := checkFormat(opts.Format); err != nil {
+				return err
+			}
 			var progress runner.Progress
 			if f.IsTerminal {
 				progress = runner.NewBarProgress(f.ErrOut)

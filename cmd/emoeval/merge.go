@@ -31,6 +31,9 @@ equals that of the same run on one machine.`,
 			if runF != nil {
 				return runF(opts)
 			}
+			if err := checkFormat(opts.Format); err != nil {
+				return err
+			}
 			res, err := pipeline.Merge(cmd.Context(), pipeline.MergeOptions{
 				Shards: opts.Shards, Out: opts.Out, Force: opts.Force, Command: commandLine(f), Now: f.Now,
 			})

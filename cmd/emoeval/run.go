@@ -65,6 +65,9 @@ array). Join shard runs with emoeval merge.`,
 }
 
 func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
+	if err := checkFormat(opts.Format); err != nil {
+		return err
+	}
 	var shard runner.Shard
 	switch {
 	case opts.Shard != "" && opts.ShardCount > 0:

@@ -95,8 +95,11 @@ answers and replies and counts every normalisation.`,
 }
 
 func runScore(cmd *cobra.Command, f *factory, opts *scoreOptions) error {
-	if opts.Format != "txt" && opts.Format != "md" && opts.Format != "none" {
-		return usageError("--format %q: use txt, md or none", opts.Format)
+	if err := checkFormat(opts.Format); err != nil {
+		return err
+	}
+	if opts.Examples < 0 || opts.Bootstrap < 0 {
+		return usageError("--examples and --bootstrap must not be negative")
 	}
 	folds, err := parseFolds(opts.Folds)
 	if err != nil {
@@ -114,6 +117,9 @@ func runScore(cmd *cobra.Command, f *factory, opts *scoreOptions) error {
 		name, arg, ok := strings.Cut(m, "=")
 		if !ok || name == "" {
 			return usageError("--model %q: use NAME=PATH[:FORMAT]", m)
+		}
+		if err := checkModelName("--model", name); err != nil {
+			return err
 		}
 		path, format, err := predictions.FormatOf(arg)
 		if err != nil {
@@ -165,6 +171,23 @@ func runScore(cmd *cobra.Command, f *factory, opts *scoreOptions) error {
 	}
 	if opts.Out != "" {
 		fmt.Fprintf(f.ErrOut, "wrote %s (%d report files)\n", opts.Out, len(res.Report))
+	}
+	return nil
+}
+
+// checkFormat validates --format before any work.
+func checkFormat(format string) error {
+	switch format {
+	case "txt", "md", "none":
+		return nil
+	}
+	return usageError("--format %q: use txt, md or none", format)
+}
+
+// checkModelName refuses names that would vanish or split a table row.
+func checkModelName(flag, name string) error {
+	if strings.TrimSpace(name) == "" || strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return usageError("%s: the name %q is blank or holds control characters", flag, name)
 	}
 	return nil
 }

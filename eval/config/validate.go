@@ -94,6 +94,8 @@ func (c *Config) validate(file string, env Env) []error {
 			bad(key+".name", "model name %q is used twice", m.Name)
 		case strings.ContainsAny(m.Name, "=,:/\\"):
 			bad(key+".name", "%q must not contain = , : / or \\", m.Name)
+		case strings.TrimSpace(m.Name) != m.Name || strings.IndexFunc(m.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0:
+			bad(key+".name", "%q must not start or end with spaces or hold control characters", m.Name)
 		default:
 			models[m.Name] = m
 		}

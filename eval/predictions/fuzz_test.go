@@ -61,6 +61,8 @@ func FuzzIDPipe(f *testing.F) {
 		"12583|<think>x</think>\n<answer>happy</answer>\n",
 		"1|a\r\nb\r2|c\r\n\r\n3|",
 		"\n\n1|a\n123",
+		"1|a\n123\r",
+		"\xef\xbb\xbf1\n2|a",
 		"1|a\n 2|b\n١|c\n²|d",
 		"header\n1|a",
 		"\xef\xbb\xbf1|a",
@@ -95,11 +97,10 @@ func FuzzIDPipe(f *testing.F) {
 		}
 		prevLine := 0
 		for i, o := range got {
-			rec := o.ClipID
-			if strings.Contains(want[i], "|") {
-				rec += "|" + o.Raw
+			if !strings.Contains(want[i], "|") {
+				t.Fatalf("accepted record %d %q, which has no '|': the authors' scripts raise on it", i, want[i])
 			}
-			if rec != want[i] {
+			if rec := o.ClipID + "|" + o.Raw; rec != want[i] {
 				t.Fatalf("record %d = %q; the authors' function gives %q", i, rec, want[i])
 			}
 			if !parse.IsPyDigits(o.ClipID) || strings.ContainsAny(o.Raw, "\r\n") || o.Line <= prevLine {

@@ -20,8 +20,8 @@ import (
 //
 // Where their script would silently produce garbage, this reader stops with an input error:
 // text before the first record (their script makes it a bogus record), a UTF-8 byte-order mark
-// (Python keeps it as U+FEFF, so the first id is not all digits and the first record is lost)
-// and bytes that are not UTF-8 (their script fails on them). Blank lines before the first
+// (see bomErr), a record with no '|' (a bare id as the unended last line: their scripts raise on
+// it) and bytes that are not UTF-8 (their script fails on them). Blank lines before the first
 // record are skipped.
 func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) error) error {
 	lr := newLineReader(r, true)
@@ -33,12 +33,18 @@ func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) e
 	)
 	emit := func() error {
 		// One string per record: the id and the output are its two parts. The record starts
-		// with the id (digits, so nothing stripped), then '|' unless it is a bare id.
+		// with the id (digits, so nothing stripped), then '|', or it is a bare id.
 		text := string(pyRStripBytes(rec))
-		id, raw := text, ""
-		if i := strings.IndexByte(text, '|'); i >= 0 {
-			id, raw = text[:i], text[i+1:]
+		i := strings.IndexByte(text, '|')
+		if i < 0 {
+			// A bare id can only be the unended last line (see startsRecord). Their recognition
+			// script raises at line.split('|')[1] before the label lookup (an unknown answer counted
+			// in WAR but in no class); their consistency script sends it to FF.
+			return inputerr.AtLine(path, recLine, "a record with no '|' and no output: %q, the file's unended last line; "+
+				"the authors' scripts fail on it before looking up its label: write it as \"%s|<output>\" or delete it",
+				abbreviate(rec, 40), abbreviate(rec, 40))
 		}
+		id, raw := text[:i], text[i+1:]
 		records++
 		if records%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -55,10 +61,8 @@ func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) e
 		if err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
 		}
-		if lr.n == 1 && bytes.HasPrefix(line, []byte("\xef\xbb\xbf")) {
-			return inputerr.AtLine(path, 1, "the file starts with a UTF-8 byte-order mark; the authors' scripts "+
-				"(encoding='utf-8') read it as part of the first id, which then is not all digits, and lose the "+
-				"first record: remove the mark (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)")
+		if lr.n == 1 && bytes.HasPrefix(line, []byte(bom)) {
+			return bomErr(path, line)
 		}
 		if !utf8.Valid(line) {
 			return inputerr.AtLine(path, lr.n, "not valid UTF-8 (the authors' scripts read result files as UTF-8)")
@@ -91,6 +95,28 @@ func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) e
 		return inputerr.New(path, "no records: no line starts with \"<digits>|\"")
 	}
 	return emit()
+}
+
+const bom = "\ufeff"
+
+// bomErr explains a file that starts with a UTF-8 byte-order mark. The authors' scripts
+// (encoding='utf-8', not 'utf-8-sig') keep the mark as U+FEFF at the start of the first id, and
+// str.strip() keeps it too. That id is not all digits, so the line does not start a record, but
+// as nothing comes before it, it (with any continuation lines) becomes the first record all the
+// same, with the id "\ufeff147". The id matches no clip of the split: their recognition script's
+// label lookup raises, so the record counts as an unknown answer in WAR's denominator but in no
+// class (no recall, no confusion row), and the clip itself goes unscored; their consistency
+// script's judge lookup raises too and the record goes to FF.
+func bomErr(path string, line []byte) error {
+	const msg = "the file starts with a UTF-8 byte-order mark; the authors' scripts (encoding='utf-8') keep it in their first record"
+	const fix = ": remove the mark (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)"
+	id := line[len(bom):idEnd(line)]
+	if !isPyDigits(id) {
+		return inputerr.AtLine(path, 1, msg+fix)
+	}
+	return inputerr.AtLine(path, 1, msg+", as the id %q, which matches no clip: their recognition script counts that record as "+
+		"an unknown answer of no class (in WAR's denominator only), their consistency script puts it in FF, and clip %s "+
+		"is never scored"+fix, bom+abbreviate(id, 20), abbreviate(id, 20))
 }
 
 // startsRecord is the authors' test line.split('|')[0].isdigit(), where line still has its line

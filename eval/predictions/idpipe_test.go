@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -15,6 +16,9 @@ import (
 	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
+
+// rec is an output of a text file.
+func rec(id, raw string, line int) Output { return Output{ClipID: id, Raw: raw, Line: line} }
 
 func scanString(t *testing.T, format, text string) ([]Output, error) {
 	t.Helper()
@@ -32,31 +36,30 @@ func TestIDPipeRecords(t *testing.T) {
 		want       []Output
 	}{
 		{"one line each", "12583|<answer>happy</answer>\n3|<answer>sad</answer>\n",
-			[]Output{{"12583", "<answer>happy</answer>", 1}, {"3", "<answer>sad</answer>", 2}}},
+			[]Output{rec("12583", "<answer>happy</answer>", 1), rec("3", "<answer>sad</answer>", 2)}},
 		{"continuation lines are stripped and joined by one space",
 			"1|<think>He shouts.  \n   He bangs the table.</think>\n\t<answer>angry</answer>   \n2|x",
-			[]Output{{"1", "<think>He shouts. He bangs the table.</think> <answer>angry</answer>", 1}, {"2", "x", 4}}},
-		{"leading space after the pipe is kept", "1|  <answer>fear</answer>\n", []Output{{"1", "  <answer>fear</answer>", 1}}},
-		{"CRLF", "1|a\r\nb\r\n2|c\r\n", []Output{{"1", "a b", 1}, {"2", "c", 3}}},
-		{"lone CR ends a line", "1|a\rb\r2|c", []Output{{"1", "a b", 1}, {"2", "c", 3}}},
-		{"CR CR LF is two line ends", "1|a\r\r\nb", []Output{{"1", "a  b", 1}}},
-		{"a blank line inside a record adds a space", "1|a\n\nb\n", []Output{{"1", "a  b", 1}}},
-		{"trailing blank lines are stripped away", "1|a\n\n \n", []Output{{"1", "a", 1}}},
-		{"zero-padded and unpadded ids are kept as written", "00042|x\n42|y\n", []Output{{"00042", "x", 1}, {"42", "y", 2}}},
-		{"a bare number line is a continuation", "1|a\n123\nb\n", []Output{{"1", "a 123 b", 1}}},
-		{"a bare number as the unended last line starts an empty record", "1|a\n123", []Output{{"1", "a", 1}, {"123", "", 2}}},
-		{"a bare number ended by CR is a continuation", "1|a\n123\r", []Output{{"1", "a 123", 1}}},
-		{"leading whitespace makes a line a continuation", "1|a\n 2|b\n", []Output{{"1", "a 2|b", 1}}},
-		{"an id that is not all digits is a continuation", "1|a\n2a|b\n-3|c\n", []Output{{"1", "a 2a|b -3|c", 1}}},
+			[]Output{rec("1", "<think>He shouts. He bangs the table.</think> <answer>angry</answer>", 1), rec("2", "x", 4)}},
+		{"leading space after the pipe is kept", "1|  <answer>fear</answer>\n", []Output{rec("1", "  <answer>fear</answer>", 1)}},
+		{"CRLF", "1|a\r\nb\r\n2|c\r\n", []Output{rec("1", "a b", 1), rec("2", "c", 3)}},
+		{"lone CR ends a line", "1|a\rb\r2|c", []Output{rec("1", "a b", 1), rec("2", "c", 3)}},
+		{"CR CR LF is two line ends", "1|a\r\r\nb", []Output{rec("1", "a  b", 1)}},
+		{"a blank line inside a record adds a space", "1|a\n\nb\n", []Output{rec("1", "a  b", 1)}},
+		{"trailing blank lines are stripped away", "1|a\n\n \n", []Output{rec("1", "a", 1)}},
+		{"zero-padded and unpadded ids are kept as written", "00042|x\n42|y\n", []Output{rec("00042", "x", 1), rec("42", "y", 2)}},
+		{"a bare number line is a continuation", "1|a\n123\nb\n", []Output{rec("1", "a 123 b", 1)}},
+		{"a bare number ended by CR is a continuation", "1|a\n123\r", []Output{rec("1", "a 123", 1)}},
+		{"leading whitespace makes a line a continuation", "1|a\n 2|b\n", []Output{rec("1", "a 2|b", 1)}},
+		{"an id that is not all digits is a continuation", "1|a\n2a|b\n-3|c\n", []Output{rec("1", "a 2a|b -3|c", 1)}},
 		{"Unicode digits start records, as Python's isdigit says", "1|a\n١٢|b\n²|c\n",
-			[]Output{{"1", "a", 1}, {"١٢", "b", 2}, {"²", "c", 3}}},
-		{"an empty id is a continuation", "1|a\n|b\n", []Output{{"1", "a |b", 1}}},
-		{"a digits line with a pipe inside the output", "1|think | more\n2|\n", []Output{{"1", "think | more", 1}, {"2", "", 2}}},
-		{"duplicates are passed on", "5|a\n5|b\n", []Output{{"5", "a", 1}, {"5", "b", 2}}},
-		{"leading blank lines are skipped", "\n  \r\n1|a", []Output{{"1", "a", 3}}},
+			[]Output{rec("1", "a", 1), rec("١٢", "b", 2), rec("²", "c", 3)}},
+		{"an empty id is a continuation", "1|a\n|b\n", []Output{rec("1", "a |b", 1)}},
+		{"a digits line with a pipe inside the output", "1|think | more\n2|\n", []Output{rec("1", "think | more", 1), rec("2", "", 2)}},
+		{"duplicates are passed on", "5|a\n5|b\n", []Output{rec("5", "a", 1), rec("5", "b", 2)}},
+		{"leading blank lines are skipped", "\n  \r\n1|a", []Output{rec("1", "a", 3)}},
 		{"Python whitespace is stripped, other separators kept", "1|a\u0085\n\u3000b\u2028c\v\n",
-			[]Output{{"1", "a b\u2028c", 1}}},
-		{"NUL bytes pass", "1|a\x00b\n", []Output{{"1", "a\x00b", 1}}},
+			[]Output{rec("1", "a b\u2028c", 1)}},
+		{"NUL bytes pass", "1|a\x00b\n", []Output{rec("1", "a\x00b", 1)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,7 +92,7 @@ func TestIDPipeLongLines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 2 || got[0].Raw != body+" "+body || got[1] != (Output{"2", "<answer>sad</answer>", 3}) {
+		if len(got) != 2 || got[0].Raw != body+" "+body || !reflect.DeepEqual(got[1], rec("2", "<answer>sad</answer>", 3)) {
 			t.Errorf("n=%d: %d records, first %d bytes, second %+v", n, len(got), len(got[0].Raw), got[len(got)-1])
 		}
 	}
@@ -107,6 +110,12 @@ func TestIDPipeErrors(t *testing.T) {
 		{"header line", "video_id|output\n1|a\n", 1, "text before the first record"},
 		{"text after blank lines", "\n\nnote\n1|a\n", 3, "text before the first record"},
 		{"byte-order mark", "\xef\xbb\xbf12583|<answer>happy</answer>\n", 1, "byte-order mark"},
+		{"byte-order mark before a header", "\xef\xbb\xbfvideo_id|output\n1|a\n", 1, "keep it in their first record: remove the mark"},
+		// The authors' scripts raise on such a record before its label lookup; scoring it as an
+		// empty output would put it in its clip's class.
+		{"a bare id as the unended last line", "571|<answer>happy</answer>\n417", 2, `a record with no '|' and no output: "417"`},
+		{"a bare id as the only line", "\n12583", 2, `a record with no '|' and no output: "12583"`},
+		{"a bare Unicode-digit id", "1|a\n١٢", 2, `a record with no '|' and no output: "١٢"`},
 		{"invalid UTF-8", "1|a\n2|caf\xe9\n", 2, "not valid UTF-8"},
 	}
 	for _, tt := range tests {
@@ -120,6 +129,20 @@ func TestIDPipeErrors(t *testing.T) {
 				t.Errorf("err = %q (line %d); want line %d and %q", ie, ie.Line, tt.line, tt.msg)
 			}
 		})
+	}
+}
+
+// The byte-order mark message says what the authors' scripts make of the file: the mark stays
+// in the first record's id, so that record is kept but matches no clip (checked against
+// testdata/results/authors_ref.py's rearrange_one_line on such a file).
+func TestIDPipeByteOrderMarkMessage(t *testing.T) {
+	_, err := scanString(t, FormatIDPipe, "\xef\xbb\xbf147|<answer>disgust</answer>\r\n151|<answer>angry</answer>\n")
+	want := `in.txt:1: the file starts with a UTF-8 byte-order mark; the authors' scripts (encoding='utf-8') keep it in ` +
+		`their first record, as the id "\ufeff147", which matches no clip: their recognition script counts that record as an ` +
+		`unknown answer of no class (in WAR's denominator only), their consistency script puts it in FF, and clip 147 ` +
+		`is never scored: remove the mark (e.g. sed -i '1s/^\xEF\xBB\xBF//' FILE)`
+	if !inputerr.Is(err) || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
 	}
 }
 

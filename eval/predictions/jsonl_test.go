@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -22,9 +23,9 @@ func TestJSONL(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Output{
-		{"00042", "<think>x</think>\n<answer>happy</answer>", 1},
-		{"12583", "sad", 4},
-		{"3", "", 5},
+		rec("00042", "<think>x</think>\n<answer>happy</answer>", 1),
+		rec("12583", "sad", 4),
+		rec("3", "", 5),
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
@@ -90,7 +91,7 @@ func TestReadOutputsRejectsDuplicateClips(t *testing.T) {
 		t.Fatal(err)
 	}
 	outs, err := ReadOutputs(context.Background(), path, FormatIDPipe)
-	if err != nil || len(outs) != 2 || outs[1] != (Output{"7", "b", 2}) {
+	if err != nil || len(outs) != 2 || !reflect.DeepEqual(outs[1], rec("7", "b", 2)) {
 		t.Errorf("ReadOutputs = %+v, %v", outs, err)
 	}
 }

@@ -326,20 +326,81 @@ func TestScanParquetOutputs(t *testing.T) {
 	writeParquet(t, ints, []outputsIntIDs{{12583, "a"}, {3, "b"}})
 	preds := filepath.Join(dir, "predictions.parquet")
 	writeParquet(t, preds, samplePredictions(3))
+	// Rows with the optional columns pandas writes: nulls where a plain field would read "" or 0.
+	nullable := filepath.Join(dir, "nullable.parquet")
+	s := func(v string) *string { return &v }
+	id := func(v int64) *int64 { return &v }
+	writeParquet(t, nullable, []nullableOutput{{id(12583), s("a")}, {id(0), s("")}})
+	raw := samplePredictions(1)[0].RawOutput
 
 	for _, tt := range []struct {
 		path string
 		want []Output
 	}{
-		{str, []Output{{"00042", "<answer>happy</answer>", 1}, {"7", "", 2}}},
-		{ints, []Output{{"12583", "a", 1}, {"3", "b", 2}}},
-		{preds, []Output{{"00001", samplePredictions(1)[0].RawOutput, 1}, {"00002", samplePredictions(1)[0].RawOutput, 2},
-			{"00003", samplePredictions(1)[0].RawOutput, 3}}},
+		{str, []Output{rec("00042", "<answer>happy</answer>", 1), rec("7", "", 2)}},
+		{ints, []Output{rec("12583", "a", 1), rec("3", "b", 2)}},
+		{nullable, []Output{rec("12583", "a", 1), rec("0", "", 2)}},
+		{preds, []Output{rec("00001", raw, 1), {ClipID: "00002", Raw: raw, Line: 2, Probs: samplePredictions(2)[1].Probs}, rec("00003", raw, 3)}},
 	} {
 		got, err := scanParquet(t, tt.path)
-		if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: %+v, %v; want %+v", filepath.Base(tt.path), got, err, tt.want)
 		}
+	}
+}
+
+type nullableOutput struct {
+	ClipID *int64  `parquet:"clip_id,optional"`
+	Output *string `parquet:"output,optional"`
+}
+
+type nullableStringIDOutput struct {
+	ClipID *string `parquet:"clip_id,optional"`
+	Output *string `parquet:"output,optional"`
+}
+
+// A replayed predictions.parquet passes on each row's probabilities and error, so that the
+// scorer can take the argmax of an ONNX model's row and count a failed call as one.
+func TestScanParquetPredictionsProbsAndErrors(t *testing.T) {
+	dir := t.TempDir()
+	ours := filepath.Join(dir, "predictions.parquet")
+	rows := samplePredictions(10) // probs in rows 2, 5, 8; errors in rows 5 and 10
+	writeParquet(t, ours, rows)
+	got, err := scanParquet(t, ours)
+	if err != nil || len(got) != len(rows) {
+		t.Fatalf("%d outputs, %v", len(got), err)
+	}
+	for i, p := range rows {
+		want := Output{ClipID: p.ClipID, Raw: p.RawOutput, Line: i + 1, Probs: p.Probs, Err: p.Error}
+		if !reflect.DeepEqual(got[i], want) {
+			t.Errorf("row %d: %+v; want %+v", i+1, got[i], want)
+		}
+	}
+	if got[4].Err != "timeout" || len(got[4].Probs) != 7 || got[9].Err != "timeout" || got[9].Probs != nil {
+		t.Errorf("rows 5 and 10: %+v %+v", got[4], got[9])
+	}
+
+	// pandas: every column optional, probs as doubles, a failed call with no output at all.
+	s := func(v string) *string { return &v }
+	pandas := filepath.Join(dir, "pandas.parquet")
+	writeParquet(t, pandas, []pandasPrediction{
+		{Model: s("m"), Variant: s("av"), ClipID: s("1"), RawOutput: s(""), Probs: []float64{0.25, 0.75}},
+		{Model: s("m"), Variant: s("av"), ClipID: s("2"), Error: s("HTTP 500")},
+		{Model: s("m"), Variant: s("av"), ClipID: s("3"), RawOutput: s("<answer>sad</answer>")},
+	})
+	got, err = scanParquet(t, pandas)
+	want := []Output{{ClipID: "1", Line: 1, Probs: []float32{0.25, 0.75}}, {ClipID: "2", Line: 2, Err: "HTTP 500"},
+		rec("3", "<answer>sad</answer>", 3)}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("pandas file: %+v, %v; want %+v", got, err, want)
+	}
+	// The scan hands out probabilities the caller may keep: later batches do not overwrite them.
+	big := filepath.Join(dir, "big.parquet")
+	writeParquet(t, big, samplePredictions(1000))
+	got, err = scanParquet(t, big)
+	if err != nil || len(got) != 1000 || !reflect.DeepEqual(got[1].Probs, samplePredictions(2)[1].Probs) ||
+		!reflect.DeepEqual(got[997].Probs, samplePredictions(2)[1].Probs) {
+		t.Errorf("kept probabilities changed: %v %v, %v", got[1].Probs, got[997].Probs, err)
 	}
 }
 
@@ -359,6 +420,23 @@ func TestScanParquetOutputsErrors(t *testing.T) {
 	writeParquet(t, emptyID, []outputsFile{{"1", "a", ""}, {"", "b", ""}})
 	noRows := filepath.Join(dir, "norows.parquet")
 	writeParquet(t, noRows, []outputsFile{})
+	s := func(v string) *string { return &v }
+	id := func(v int64) *int64 { return &v }
+	nullOutput := filepath.Join(dir, "nulloutput.parquet")
+	writeParquet(t, nullOutput, []nullableOutput{{id(147), s("<answer>disgust</answer>")}, {id(151), nil}})
+	nullIntID := filepath.Join(dir, "nullintid.parquet")
+	writeParquet(t, nullIntID, []nullableOutput{{id(147), s("a")}, {id(151), s("b")}, {nil, s("<answer>happy</answer>")}})
+	nullStrID := filepath.Join(dir, "nullstrid.parquet")
+	writeParquet(t, nullStrID, []nullableStringIDOutput{{nil, s("a")}})
+	nullStrOutput := filepath.Join(dir, "nullstroutput.parquet")
+	writeParquet(t, nullStrOutput, []nullableStringIDOutput{{s("1"), s("a")}, {s("2"), nil}})
+	nullRaw := filepath.Join(dir, "nullraw.parquet")
+	writeParquet(t, nullRaw, []pandasPrediction{{Model: s("m"), Variant: s("av"), ClipID: s("1"), RawOutput: s("x")},
+		{Model: s("m"), Variant: s("av"), ClipID: s("2")}})
+	nullPredID := filepath.Join(dir, "nullpredid.parquet")
+	writeParquet(t, nullPredID, []pandasPrediction{{Model: s("m"), Variant: s("av"), RawOutput: s("x")}})
+	flatProbs := filepath.Join(dir, "flatprobs.parquet")
+	writeParquet(t, flatProbs, []predictionFlatProbs{{predictionBase: predictionBase{ClipID: "1"}, Fold: 5, Probs: []float32{1, 2}}})
 
 	tests := []struct {
 		path     string
@@ -370,6 +448,13 @@ func TestScanParquetOutputsErrors(t *testing.T) {
 		{noID, 0, "clip_id", "missing column"},
 		{emptyID, 2, "", "empty clip_id"},
 		{noRows, 0, "", "no rows"},
+		{nullOutput, 2, "", "null output"},
+		{nullIntID, 3, "", "null clip_id"},
+		{nullStrID, 1, "", "null clip_id"},
+		{nullStrOutput, 2, "", "null output"},
+		{nullRaw, 2, "", "null raw_output, and no error says why"},
+		{nullPredID, 1, "", "null clip_id"},
+		{flatProbs, 0, "probs", "3-level LIST"},
 	}
 	// predictionWithoutStatus has raw_output: it is a predictions file without model trouble.
 	if got, err := scanParquet(t, noOutput); err != nil || len(got) != 1 {

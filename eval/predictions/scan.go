@@ -15,6 +15,10 @@ type Output struct {
 	ClipID string // as written in the file
 	Raw    string // the raw output (for id-pipe files: the joined record after "<id>|")
 	Line   int    // 1-based line (text formats) or row (Parquet) where the output starts
+	// Probs and Err come from an emoeval predictions.parquet: the class probabilities of a model
+	// that gives them (ONNX; nil for none) and the error of a failed call ("" for none).
+	Probs []float32
+	Err   string
 }
 
 // Scan reads a model-output file in the given format (FormatIDPipe, FormatJSONL, FormatParquet)

@@ -16,12 +16,13 @@ import (
 // Judge replays stored judge replies. The replies are one model's explanations judged by one
 // judge; they are matched to items by clip id (datasets.NormalizeID).
 type Judge struct {
-	name     string
-	path     string
-	labels   *datasets.LabelSet
-	protocol parse.Protocol
-	replies  map[string]Reply // by normalised clip id
-	ids      []string         // clip ids as written, in file order
+	name       string
+	path       string
+	labels     *datasets.LabelSet
+	protocol   parse.Protocol
+	replies    map[string]Reply // by normalised clip id
+	ids        []string         // clip ids as written, in file order, each clip once
+	duplicates int
 }
 
 var _ judges.Judge = (*Judge)(nil)
@@ -29,9 +30,13 @@ var _ judges.Judge = (*Judge)(nil)
 // New reads a judge-reply file (format as FormatOf gives it) for the judge called name. Only a
 // judgments.parquet file says whose replies it holds: of several judges, the rows of judge name
 // are taken; of several models, the rows of model (which must then be given); a model given
-// must be in the file. Other formats hold one judge's replies for one model. Two replies for
-// one clip are an input error. Judgment.Input is the file's input column where it has one,
-// else "think" (the authors' judge input).
+// must be in the file. Other formats hold one judge's replies for one model. Judgment.Input is
+// the file's input column where it has one, else "think" (the authors' judge input).
+//
+// Two replies for one clip (after datasets.NormalizeID): under migr the last one wins, as in the
+// authors' consistency script, which reads the replies into a Python dict (Duplicates counts the
+// replies so replaced); under robust they are an input error naming both lines, since which reply
+// is meant cannot be known and robust never chooses silently.
 func New(name, path, format string, labels *datasets.LabelSet, protocol parse.Protocol, model string) (*Judge, error) {
 	all, err := ReadReplies(path, format)
 	if err != nil {
@@ -44,15 +49,23 @@ func New(name, path, format string, labels *datasets.LabelSet, protocol parse.Pr
 	j := &Judge{name: name, path: path, labels: labels, protocol: protocol, replies: make(map[string]Reply, len(replies))}
 	for _, r := range replies {
 		key := datasets.NormalizeID(r.ClipID)
-		if prev, ok := j.replies[key]; ok {
-			return nil, placeErr(path, format, r.Line, "a second reply for clip %q (the first is at %s %d)",
-				r.ClipID, placeWord(format), prev.Line)
+		prev, seen := j.replies[key]
+		switch {
+		case !seen:
+			j.ids = append(j.ids, r.ClipID)
+		case protocol == parse.ProtocolRobust:
+			return nil, placeErr(path, format, r.Line, "a second reply for clip %q (the first is at %s %d); "+
+				"under --protocol robust every clip needs exactly one reply", r.ClipID, placeWord(format), prev.Line)
+		default:
+			j.duplicates++
 		}
 		j.replies[key] = r
-		j.ids = append(j.ids, r.ClipID)
 	}
 	return j, nil
 }
+
+// Duplicates is the number of replies that a later reply for the same clip replaced (migr).
+func (j *Judge) Duplicates() int { return j.duplicates }
 
 // placeErr is an input error at a line of a text file or a row of a Parquet file.
 func placeErr(path, format string, n int, msg string, args ...any) error {
@@ -122,7 +135,9 @@ func (j *Judge) Len() int { return len(j.replies) }
 
 // Judge returns the stored reply's emotion for each item: under migr the authors' consistency
 // script's label (parse.MigrLabel; unknown when it would fail), under robust parse.RobustLabel
-// with its normalisations. An item without a reply gets unknown and an error.
+// with its normalisations. What a judgments.parquet file kept of the original judgment (raw
+// reply, fallback, error, normalisations) is carried over. An item without a reply gets unknown
+// and an error.
 func (j *Judge) Judge(ctx context.Context, items []judges.Item) ([]judges.Judgment, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -139,15 +154,20 @@ func (j *Judge) Judge(ctx context.Context, items []judges.Item) ([]judges.Judgme
 		if r.Input != "" {
 			jm.Input = r.Input
 		}
-		jm.ReplyRaw = r.Text
+		jm.ReplyRaw, jm.Fallback, jm.Error = r.ReplyRaw, r.Fallback, r.Error
+		var norms []string
+		if r.Normalized != "" {
+			norms = strings.Split(r.Normalized, ",")
+		}
 		if j.protocol == parse.ProtocolRobust {
-			var norms []string
-			jm.Emotion, norms = parse.RobustLabel(j.labels, r.Text)
-			slices.Sort(norms)
-			jm.Normalized = strings.Join(slices.Compact(norms), ",")
+			var more []string
+			jm.Emotion, more = parse.RobustLabel(j.labels, r.Text)
+			norms = append(norms, more...)
 		} else {
 			jm.Emotion = parse.MigrLabel(j.labels, r.Text)
 		}
+		slices.Sort(norms)
+		jm.Normalized = strings.Join(slices.Compact(norms), ",")
 		out[i] = jm
 	}
 	return out, nil

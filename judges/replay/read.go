@@ -35,9 +35,15 @@ func FormatOf(arg string) (path, format string, err error) {
 // Reply is one stored judge reply.
 type Reply struct {
 	ClipID string // as written in the file
-	Text   string // the reply; "" for a null reply (the judge gave none)
-	// Judge, Model and Input come from a judgments.parquet file; "" elsewhere.
+	Text   string // the reply the label is read from; "" for a null reply (the judge gave none)
+	// ReplyRaw is the judge's reply as it came: a judgments.parquet file's reply_raw (its Text is
+	// the emotion already read from it); Text in files without that column.
+	ReplyRaw string
+	// Judge, Model, Input, Fallback, Error and Normalized come from a judgments.parquet file (each
+	// where the file has its column); zero elsewhere.
 	Judge, Model, Input string
+	Fallback            bool
+	Error, Normalized   string
 	Line                int // 1-based line (text formats) or row (Parquet)
 }
 
@@ -141,7 +147,7 @@ func readERVJSON(path string, r io.Reader) ([]Reply, error) {
 			if err != nil {
 				return nil, inputerr.AtLine(path, line, "%v", err)
 			}
-			out = append(out, Reply{ClipID: id, Text: text, Line: line})
+			out = append(out, Reply{ClipID: id, Text: text, ReplyRaw: text, Line: line})
 		}
 		if _, err := dec.Token(); err != nil { // '}'
 			return nil, fail(err)
@@ -254,17 +260,21 @@ func jsonlLine(line []byte) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Reply{ClipID: id, Text: text}, nil
+	return &Reply{ClipID: id, Text: text, ReplyRaw: text}, nil
 }
 
 // parquetReply is the part of judgments.parquet (or of a clip_id + emotion file) a replay reads.
 type parquetReply struct {
-	Judge   string `parquet:"judge"`
-	Model   string `parquet:"model"`
-	ClipID  string `parquet:"clip_id"`
-	Input   string `parquet:"input"`
-	Emotion string `parquet:"emotion"`
-	Reply   string `parquet:"reply"`
+	Judge      string `parquet:"judge"`
+	Model      string `parquet:"model"`
+	ClipID     string `parquet:"clip_id"`
+	Input      string `parquet:"input"`
+	Emotion    string `parquet:"emotion"`
+	Reply      string `parquet:"reply"`
+	Fallback   bool   `parquet:"fallback"`
+	ReplyRaw   string `parquet:"reply_raw"`
+	Error      string `parquet:"error"`
+	Normalized string `parquet:"normalized"`
 }
 
 func readParquet(path string) ([]Reply, error) {
@@ -280,6 +290,10 @@ func readParquet(path string) ([]Reply, error) {
 		{Name: "judge", Type: parquetio.ColString, Optional: true},
 		{Name: "model", Type: parquetio.ColString, Optional: true},
 		{Name: "input", Type: parquetio.ColString, Optional: true},
+		{Name: "fallback", Type: parquetio.ColBool, Optional: true},
+		{Name: "reply_raw", Type: parquetio.ColString, Optional: true},
+		{Name: "error", Type: parquetio.ColString, Optional: true},
+		{Name: "normalized", Type: parquetio.ColString, Optional: true},
 	})
 	if err != nil {
 		return nil, err
@@ -297,7 +311,12 @@ func readParquet(path string) ([]Reply, error) {
 			if !present["emotion"] {
 				text = r.Reply
 			}
-			out = append(out, Reply{ClipID: r.ClipID, Text: text, Judge: r.Judge, Model: r.Model, Input: r.Input, Line: first + i})
+			raw := text
+			if present["reply_raw"] {
+				raw = r.ReplyRaw
+			}
+			out = append(out, Reply{ClipID: r.ClipID, Text: text, ReplyRaw: raw, Judge: r.Judge, Model: r.Model, Input: r.Input,
+				Fallback: r.Fallback, Error: r.Error, Normalized: r.Normalized, Line: first + i})
 		}
 		return nil
 	})

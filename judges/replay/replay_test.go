@@ -62,7 +62,7 @@ func TestReadERVJSONFixture(t *testing.T) {
 		t.Fatalf("%d replies", len(replies))
 	}
 	first, third := replies[0], replies[2]
-	if first != (Reply{ClipID: "147", Text: "disgust", Line: 3}) || third.ClipID != "00417" || third.Line != 15 {
+	if first != (Reply{ClipID: "147", Text: "disgust", ReplyRaw: "disgust", Line: 3}) || third.ClipID != "00417" || third.Line != 15 {
 		t.Errorf("first %+v third %+v", first, third)
 	}
 }
@@ -74,7 +74,8 @@ func TestReadERVJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Reply{{ClipID: "12583", Text: "angry", Line: 1}, {ClipID: "7", Text: "", Line: 2}, {ClipID: "8", Text: "Sad.", Line: 2}}
+	want := []Reply{{ClipID: "12583", Text: "angry", ReplyRaw: "angry", Line: 1}, {ClipID: "7", Text: "", Line: 2},
+		{ClipID: "8", Text: "Sad.", ReplyRaw: "Sad.", Line: 2}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
@@ -115,7 +116,8 @@ func TestReadJSONL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Reply{{ClipID: "00012", Text: "sad", Line: 1}, {ClipID: "13", Text: "Angry.", Line: 3}, {ClipID: "14", Text: "", Line: 4}}
+	want := []Reply{{ClipID: "00012", Text: "sad", ReplyRaw: "sad", Line: 1}, {ClipID: "13", Text: "Angry.", ReplyRaw: "Angry.", Line: 3},
+		{ClipID: "14", Text: "", Line: 4}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
@@ -176,9 +178,9 @@ func TestReadParquet(t *testing.T) {
 	jud := filepath.Join(dir, "judgments.parquet")
 	writeJudgments(t, jud, []judges.Judgment{{Judge: "gpt", Model: "migr", ClipID: "1", Input: "think+desc", Emotion: "neutral", ReplyRaw: "Calm"}})
 	for path, want := range map[string][]Reply{
-		emo: {{ClipID: "1", Text: "sad", Line: 1}, {ClipID: "00002", Text: "Angry", Line: 2}},
-		rep: {{ClipID: "1", Text: "fear", Line: 1}},
-		jud: {{ClipID: "1", Text: "neutral", Judge: "gpt", Model: "migr", Input: "think+desc", Line: 1}},
+		emo: {{ClipID: "1", Text: "sad", ReplyRaw: "sad", Line: 1}, {ClipID: "00002", Text: "Angry", ReplyRaw: "Angry", Line: 2}},
+		rep: {{ClipID: "1", Text: "fear", ReplyRaw: "fear", Line: 1}},
+		jud: {{ClipID: "1", Text: "neutral", ReplyRaw: "Calm", Judge: "gpt", Model: "migr", Input: "think+desc", Line: 1}},
 	} {
 		got, err := ReadReplies(path, FormatParquet)
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
@@ -285,10 +287,10 @@ func TestJudgeRobust(t *testing.T) {
 func TestJudgeSelectsJudgeAndModel(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "judgments.parquet")
 	writeJudgments(t, path, []judges.Judgment{
-		{Judge: "gpt", Model: "migr", ClipID: "1", Emotion: "sad"},
-		{Judge: "gpt", Model: "r1-omni", ClipID: "1", Emotion: "happy"},
-		{Judge: "lexicon", Model: "migr", ClipID: "1", Emotion: "fear"},
-		{Judge: "lexicon", Model: "r1-omni", ClipID: "1", Emotion: "angry"},
+		{Judge: "gpt", Model: "migr", ClipID: "1", Emotion: "sad", ReplyRaw: "sad"},
+		{Judge: "gpt", Model: "r1-omni", ClipID: "1", Emotion: "happy", ReplyRaw: "happy"},
+		{Judge: "lexicon", Model: "migr", ClipID: "1", Emotion: "fear", ReplyRaw: "fear"},
+		{Judge: "lexicon", Model: "r1-omni", ClipID: "1", Emotion: "angry", ReplyRaw: "angry"},
 	})
 	tests := []struct {
 		judge, model, want, err string
@@ -317,20 +319,106 @@ func TestJudgeSelectsJudgeAndModel(t *testing.T) {
 	}
 }
 
-func TestJudgeRejectsDuplicatesAndReportsUnmatched(t *testing.T) {
-	path := writeFile(t, "dup.json", "[{\"147\": {\"gpt_response\": \"sad\"}},\n{\"00147\": {\"gpt_response\": \"sad\"}}]")
-	_, err := New("gpt", path, FormatERVJSON, datasets.DFEW(), parse.ProtocolMigr, "")
-	var ie *inputerr.Error
-	if !errors.As(err, &ie) || ie.Line != 2 || !strings.Contains(err.Error(), `a second reply for clip "00147" (the first is at line 1)`) {
-		t.Errorf("duplicate: %v", err)
+// The authors' consistency script reads the judge replies into a Python dict, so under migr the
+// last reply for a clip wins; robust refuses the file, naming both lines.
+func TestJudgeDuplicates(t *testing.T) {
+	text := "[{\"147\": {\"gpt_response\": \"sad\"}},\n{\"151\": {\"gpt_response\": \"angry\"}},\n" +
+		"{\"00147\": {\"gpt_response\": \"disgust\"}},\n{\"151\": {\"gpt_response\": \"fear\"}},\n{\"151\": {\"gpt_response\": \"angry\"}}]"
+	path := writeFile(t, "dup.json", text)
+	j, err := New("gpt", path, FormatERVJSON, datasets.DFEW(), parse.ProtocolMigr, "")
+	if err != nil {
+		t.Fatal(err)
 	}
-	path = writeFile(t, "extra.json", `[{"147": {"gpt_response": "sad"}}, {"0099": {"gpt_response": "sad"}}, {"abc": {"gpt_response": "x"}}]`)
+	if j.Duplicates() != 3 || j.Len() != 2 {
+		t.Errorf("%d duplicates, %d replies; want 3 and 2", j.Duplicates(), j.Len())
+	}
+	got, _ := j.Judge(context.Background(), items("m", "147", "151"))
+	if got[0].Emotion != "disgust" || got[0].ReplyRaw != "disgust" || got[1].Emotion != "angry" {
+		t.Errorf("the last reply does not win: %+v", got)
+	}
+	if u := j.Unmatched([]string{"12"}); fmt.Sprint(u) != "[147 151]" {
+		t.Errorf("Unmatched lists a clip more than once: %v", u)
+	}
+
+	_, err = New("gpt", path, FormatERVJSON, datasets.DFEW(), parse.ProtocolRobust, "")
+	var ie *inputerr.Error
+	if !errors.As(err, &ie) || ie.Line != 3 || !strings.Contains(err.Error(), `a second reply for clip "00147" (the first is at line 1)`) {
+		t.Errorf("robust duplicate: %v", err)
+	}
+	jud := filepath.Join(t.TempDir(), "judgments.parquet")
+	writeJudgments(t, jud, []judges.Judgment{{Judge: "gpt", Model: "m", ClipID: "1", Emotion: "sad"},
+		{Judge: "gpt", Model: "m", ClipID: "2", Emotion: "sad"}, {Judge: "gpt", Model: "m", ClipID: "001", Emotion: "fear"}})
+	_, err = New("gpt", jud, FormatParquet, datasets.DFEW(), parse.ProtocolRobust, "m")
+	if !errors.As(err, &ie) || ie.Row != 3 || !strings.Contains(err.Error(), `a second reply for clip "001" (the first is at row 1)`) {
+		t.Errorf("robust duplicate in Parquet: %v", err)
+	}
+	j, err = New("gpt", jud, FormatParquet, datasets.DFEW(), parse.ProtocolMigr, "m")
+	if err != nil || j.Duplicates() != 1 {
+		t.Fatalf("migr: %v", err)
+	}
+	if got, _ := j.Judge(context.Background(), items("m", "1")); got[0].Emotion != "fear" {
+		t.Errorf("migr, Parquet: %+v", got[0])
+	}
+}
+
+func TestJudgeReportsUnmatched(t *testing.T) {
+	path := writeFile(t, "extra.json", `[{"147": {"gpt_response": "sad"}}, {"0099": {"gpt_response": "sad"}}, {"abc": {"gpt_response": "x"}}]`)
 	j, err := New("gpt", path, FormatERVJSON, datasets.DFEW(), parse.ProtocolMigr, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := j.Unmatched([]string{"00147", "12"}); fmt.Sprint(got) != "[0099 abc]" {
 		t.Errorf("Unmatched = %v", got)
+	}
+	if j.Duplicates() != 0 {
+		t.Errorf("%d duplicates", j.Duplicates())
+	}
+}
+
+// Replaying an emoeval judgments.parquet keeps what the original judgment recorded: the raw
+// reply, the migr fallback to neutral, the error of a failed call and the robust normalisations.
+func TestJudgeReplaysJudgmentsParquet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "judgments.parquet")
+	writeJudgments(t, path, []judges.Judgment{
+		{Judge: "gpt", Model: "m", ClipID: "00147", Input: "think", Emotion: "disgust", ReplyRaw: "disgust"},
+		{Judge: "gpt", Model: "m", ClipID: "00151", Input: "think", Emotion: "neutral", Fallback: true, ReplyRaw: "Angry"},
+		{Judge: "gpt", Model: "m", ClipID: "00417", Input: "think+desc", Emotion: "neutral", Fallback: true, ReplyRaw: "None", Error: "timeout"},
+		{Judge: "gpt", Model: "m", ClipID: "00571", Input: "think", Emotion: "angry", ReplyRaw: "Angry.", Normalized: "case,punct"},
+		{Judge: "gpt", Model: "m", ClipID: "01011", Input: "think", Emotion: "unknown", Error: "HTTP 500"},
+	})
+	want := []judges.Judgment{
+		{Judge: "gpt", Model: "m", ClipID: "147", Input: "think", Emotion: "disgust", ReplyRaw: "disgust"},
+		{Judge: "gpt", Model: "m", ClipID: "151", Input: "think", Emotion: "neutral", Fallback: true, ReplyRaw: "Angry"},
+		{Judge: "gpt", Model: "m", ClipID: "417", Input: "think+desc", Emotion: "neutral", Fallback: true, ReplyRaw: "None", Error: "timeout"},
+		{Judge: "gpt", Model: "m", ClipID: "571", Input: "think", Emotion: "angry", ReplyRaw: "Angry.", Normalized: "case,punct"},
+		{Judge: "gpt", Model: "m", ClipID: "1011", Input: "think", Emotion: "unknown", Error: "HTTP 500"},
+	}
+	for _, proto := range []parse.Protocol{parse.ProtocolMigr, parse.ProtocolRobust} {
+		j, err := New("gpt", path, FormatParquet, datasets.DFEW(), proto, "m")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := j.Judge(context.Background(), items("m", "147", "151", "417", "571", "1011"))
+		if err != nil || fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+			t.Errorf("%s:\n got  %+v\n want %+v", proto, got, want)
+		}
+	}
+	// A clip_id + emotion file from another tool: nothing kept beyond the emotion; robust adds
+	// its own normalisations to any the file records.
+	other := filepath.Join(t.TempDir(), "other.parquet")
+	writeParquet(t, other, []struct {
+		ClipID     string `parquet:"clip_id"`
+		Emotion    string `parquet:"emotion"`
+		Normalized string `parquet:"normalized"`
+	}{{"1", "Sadness", "synonym"}, {"2", "Angry", ""}})
+	j, err := New("x", other, FormatParquet, datasets.DFEW(), parse.ProtocolRobust, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := j.Judge(context.Background(), items("m", "1", "2"))
+	if got[0].Emotion != "sad" || got[0].Normalized != "case,synonym" || got[0].ReplyRaw != "Sadness" || got[0].Fallback || got[0].Error != "" ||
+		got[1].Emotion != "angry" || got[1].Normalized != "case" || got[1].ReplyRaw != "Angry" {
+		t.Errorf("other tool's file: %+v", got)
 	}
 }
 

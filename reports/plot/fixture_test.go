@@ -148,9 +148,9 @@ func modality(mi int) *metrics.Modality {
 	for o, n := range counts {
 		m.Order[o] = float64(n) / 2336
 	}
-	m.MIAligned = []float64{0, (551.0 + 209) / (612 + 287), 600.0 / (612 + 287)}[mi]
-	m.FormatReward = []float64{-0.38, 0.71, 0.42}[mi]
-	m.VisualInitiation = []float64{0.83, 0.55, 0.8}[mi]
+	m.MIAligned = ptr([]float64{0, (551.0 + 209) / (612 + 287), 600.0 / (612 + 287)}[mi])
+	m.FormatReward = ptr([]float64{-0.38, 0.71, 0.42}[mi])
+	m.VisualInitiation = ptr([]float64{0.83, 0.55, 0.8}[mi])
 	m.VisualInitiationN = []int{2100, 40, 39}[mi]
 	return m
 }
@@ -166,3 +166,5 @@ func drift(mi int) *metrics.Drift {
 	}
 	return d
 }
+
+func ptr(v float64) *float64 { return &v }

@@ -80,10 +80,10 @@ func dfewSummary() *metrics.Summary {
 	}
 	r1.Modality = &metrics.Modality{
 		Order:        map[string]float64{"vision_first": 0.02, "audio_first": 0.01, "no_desc": 0.97},
-		FormatReward: -0.955, MISource: "variants", MIAligned: 0.3125,
+		FormatReward: ptr(-0.955), MISource: "variants", MIAligned: ptr(0.3125),
 		MI:               map[string]float64{"vision": 0.31, "audio": 0.12, "multimodal": 0.57},
 		MIOrder:          map[string]map[string]int{"vision": {"vision_first": 10, "no_desc": 714}, "audio": {"audio_first": 5, "no_desc": 275}, "multimodal": {"vision_first": 37, "audio_first": 18, "no_desc": 1277}},
-		VisualInitiation: 0.8812, VisualInitiationN: 2101,
+		VisualInitiation: ptr(0.8812), VisualInitiationN: 2101,
 	}
 	migr := recognition(labels, [][]int{
 		{420, 10, 35, 10, 10, 1, 3, 0},
@@ -101,7 +101,7 @@ func dfewSummary() *metrics.Summary {
 	}
 	migr.Modality = &metrics.Modality{
 		Order:        map[string]float64{"vision_first": 0.61, "audio_first": 0.38, "no_desc": 0.01},
-		FormatReward: 0.512, MISource: "variants", MIAligned: 0.8275,
+		FormatReward: ptr(0.512), MISource: "variants", MIAligned: ptr(0.8275),
 		MI:                map[string]float64{"vision": 0.31, "audio": 0.12, "multimodal": 0.57},
 		MIOrder:           map[string]map[string]int{"vision": {"vision_first": 650, "audio_first": 70, "no_desc": 4}, "audio": {"vision_first": 40, "audio_first": 238, "no_desc": 2}, "multimodal": {"vision_first": 735, "audio_first": 580, "no_desc": 17}},
 		VisualInitiationN: 0,
@@ -154,3 +154,5 @@ func mafwSummary() *metrics.Summary {
 		Statistics: metrics.Statistics{Alpha: 0.01},
 	}
 }
+
+func ptr(v float64) *float64 { return &v }

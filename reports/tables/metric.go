@@ -40,17 +40,17 @@ func MetricValue(ms *metrics.ModelSummary, metric string) (v float64, ok bool) {
 		if ms.Modality == nil || ms.Modality.MISource == "" {
 			return 0, false
 		}
-		return ms.Modality.MIAligned, true
+		return defined(ms.Modality.MIAligned)
 	case "visual_initiation":
 		if ms.Modality == nil {
 			return 0, false
 		}
-		return ms.Modality.VisualInitiation, true
+		return defined(ms.Modality.VisualInitiation)
 	case "format_reward":
 		if ms.Modality == nil {
 			return 0, false
 		}
-		return ms.Modality.FormatReward, true
+		return defined(ms.Modality.FormatReward)
 	}
 	judge, name, found := cutLast(metric, ".")
 	if !found {
@@ -156,4 +156,12 @@ func cutLast(s, sep string) (before, after string, found bool) {
 		return s, "", false
 	}
 	return s[:i], s[i+len(sep):], true
+}
+
+// defined reads a metric that is nil when undefined.
+func defined(v *float64) (float64, bool) {
+	if v == nil {
+		return 0, false
+	}
+	return *v, true
 }

@@ -19,7 +19,7 @@ func TestMetricValue(t *testing.T) {
 		{"gpt.tt", r.TT, true}, {"gpt.tf", r.TF, true}, {"gpt.ft", r.FT, true}, {"gpt.ff", r.FF, true},
 		{"gpt.tf_given_correct", r.TFGivenCorrect, true}, {"gpt.epc", r.EPC, true}, {"gpt.eea", r.EEA, true},
 		{"gpt.fallback", r.Fallback, true},
-		{"mi_aligned", 0.8275, true}, {"format_reward", 0.512, true}, {"visual_initiation", 0, true},
+		{"mi_aligned", 0.8275, true}, {"format_reward", 0.512, true}, {"visual_initiation", 0, false}, // no output without description tags: undefined
 		{"nobody.tf", 0, false}, {"gpt.recall", 0, false}, {"accuracy", 0, false},
 	}
 	for _, c := range cases {

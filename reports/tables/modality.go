@@ -46,15 +46,19 @@ func Modality(s *metrics.Summary) *table.Table {
 		for _, o := range orders() {
 			cells = append(cells, quarterPct(md.Order[o]))
 		}
-		if md.MISource != "" {
-			cells = append(cells, quarterPct(md.MIAligned))
+		if md.MISource != "" && md.MIAligned != nil {
+			cells = append(cells, quarterPct(*md.MIAligned))
 			sources[md.MISource] = append(sources[md.MISource], m)
 		} else {
 			cells = append(cells, table.Str(notAvailable))
 		}
-		cells = append(cells, table.Num(md.FormatReward, "%.3f"))
-		if md.VisualInitiationN > 0 {
-			cells = append(cells, quarterPct(md.VisualInitiation))
+		if md.FormatReward != nil {
+			cells = append(cells, table.Num(*md.FormatReward, "%.3f"))
+		} else {
+			cells = append(cells, table.Str(notAvailable))
+		}
+		if md.VisualInitiation != nil {
+			cells = append(cells, quarterPct(*md.VisualInitiation))
 		} else {
 			cells = append(cells, table.Str(notAvailable))
 		}
