@@ -2,24 +2,30 @@
 # built-in data.
 SHELL := /bin/bash
 GO ?= go
-ORT_VERSION := 1.24.3
-ORT_SHA256 := 92ba8e44d31b80a34f5e805076a044122c3be1fffe0d88ed790de7267b0b2682
+ORT_VERSION := 1.29.0
+ORT_SHA256 := 89688f5cf51c7e31befbb7b9101bc027799009b18d1baa9a5b1146a72e69538d
 ORT_DIR := $(CURDIR)/.ort
 ORT_LIB := $(ORT_DIR)/libonnxruntime.so.$(ORT_VERSION)
-export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(ORT_LIB)
+# .ort/libonnxruntime.so.1 always names the library of ORT_VERSION, so that the path users export
+# does not change with the version.
+ORT_LINK := $(ORT_DIR)/libonnxruntime.so.1
+export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(ORT_LINK)
 FUZZTIME ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: all build test bench fuzz demo ort vet clean
+.PHONY: all build test bench fuzz demo smoke ort vet clean
 
 all: build
 
+# -buildvcs=auto: the binary records its commit (emoeval version, manifests) even where GOFLAGS
+# says -buildvcs=false.
 build:
-	$(GO) build -o bin/emoeval ./cmd/emoeval
+	$(GO) build -buildvcs=auto -o bin/emoeval ./cmd/emoeval
 
 # ort fetches the ONNX Runtime shared library from the npm registry (onnxruntime-node ships it),
 # checks its sha256 and keeps it in .ort/ (git-ignored).
 ort: $(ORT_LIB)
+	@ln -sfn $(notdir $(ORT_LIB)) $(ORT_LINK)
 
 $(ORT_LIB):
 	@mkdir -p $(ORT_DIR)
@@ -32,6 +38,7 @@ $(ORT_LIB):
 
 vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: files above need formatting"; exit 1; }
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 
 test: ort vet
@@ -50,5 +57,9 @@ fuzz:
 demo: ort build
 	./bin/emoeval demo --out demo-out
 
+# smoke runs every ```sh block of the README's walkthrough and fails on an unexpected exit code.
+smoke: ort build
+	bash scripts/readme-smoke.sh README.md
+
 clean:
-	rm -rf bin demo-out
+	rm -rf bin demo-out tour

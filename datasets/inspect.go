@@ -104,7 +104,7 @@ func (e *examples) add(id string) {
 // Inspect counts a split per fold, split kind and class and checks it: clips listed twice in a
 // fold's train or test set, clips in both train and test of a fold, labels outside the label
 // set, rows breaking the schema's row rules, missing folds, and for dfew and mafw the counts
-// against the official protocol (REFERENCE.md §6). Findings come in a fixed order.
+// against the official protocol (docs/reference.md §6). Findings come in a fixed order.
 func Inspect(s *Split) *Inspection {
 	in := &Inspection{Dataset: s.Dataset, Synthetic: s.Synthetic, Rows: len(s.Clips),
 		Folds: []FoldCounts{}, Totals: Totals{Train: newSplitCounts(), Test: newSplitCounts()}, Findings: []Finding{}}
@@ -351,6 +351,6 @@ func (in *Inspection) compareOfficial(off *Official, ls *LabelSet, clips int) {
 	}
 	if matched {
 		in.Findings = append(in.Findings, Finding{Severity: SeverityInfo, Code: "reference_match",
-			Message: "matches the official protocol (REFERENCE.md §6): " + strings.Join(checked, "; ")})
+			Message: "matches the official protocol (docs/reference.md §6): " + strings.Join(checked, "; ")})
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/emoeval/emoeval/internal/atomicfile"
 )
 
-// WriteSplit validates s and writes it to path as a split file (DESIGN.md "Split file"),
+// WriteSplit validates s and writes it to path as a split file (docs/formats.md "Split file"),
 // atomically: a failed write leaves no file behind and an existing file untouched.
 func WriteSplit(path string, s *Split) error {
 	return atomicfile.Write(path, func(w io.Writer) error {

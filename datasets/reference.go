@@ -7,7 +7,7 @@ type FoldSize struct {
 }
 
 // Official holds the published counts of a data set's standard 5-fold protocol
-// (REFERENCE.md §6). Per-class counts are in label set order; nil where none are published.
+// (docs/reference.md §6). Per-class counts are in label set order; nil where none are published.
 type Official struct {
 	Dataset string
 	// Clips is the number of single-labelled clips the protocol uses; AllClips the number of

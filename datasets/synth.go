@@ -32,7 +32,7 @@ type SynthOptions struct {
 // maxFeatureDim bounds a synthetic feature vector.
 const maxFeatureDim = 1 << 16
 
-// Synth makes a synthetic split with the official per-fold and per-class counts of REFERENCE.md
+// Synth makes a synthetic split with the official per-fold and per-class counts of docs/reference.md
 // §6 wherever they are published, and made-up clips, marked Synthetic. The same options give
 // the same split (and WriteSplit the same bytes); which folds are selected does not change a
 // clip's label, folds or features.

@@ -6,7 +6,7 @@ import (
 	"slices"
 )
 
-// Columns of the split schema (DESIGN.md "Split file").
+// Columns of the split schema (docs/formats.md "Split file").
 const (
 	ColDataset    = "dataset"
 	ColClipID     = "clip_id"

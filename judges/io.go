@@ -5,7 +5,7 @@ import (
 	"github.com/emoeval/emoeval/internal/parquetio"
 )
 
-// JudgmentColumns is the judgments.parquet contract: the DESIGN.md columns are required; the
+// JudgmentColumns is the judgments.parquet contract: the docs/formats.md columns are required; the
 // per-sentence lists and the normalisations may be missing (files written by other tools).
 func JudgmentColumns() []parquetio.Column {
 	return []parquetio.Column{

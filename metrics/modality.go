@@ -21,7 +21,7 @@ var (
 	formatAudioRE  = regexp.MustCompile(`(?s)^` + pyS + `*<aud_desc>.*?</aud_desc>` + pyS + `*<vis_desc>.*?</vis_desc>` + pyS + `*<think>.*?</think>` + pyS + `*<answer>.*?</answer>` + pyS + `*$`)
 )
 
-// MatchFormat tests a raw output against the two format-reward patterns of REFERENCE.md §5
+// MatchFormat tests a raw output against the two format-reward patterns of docs/reference.md §5
 // (re.DOTALL, anchored at both ends). Apply it while streaming and keep the result in
 // Sample.Format.
 func MatchFormat(raw string) Format {

@@ -6,13 +6,13 @@ package metrics
 // caught where the Python has `except:`; a reference to a variable the Python has not bound yet
 // is reported as a crash.
 //
-// Where the released ERV code (the predecessor repository) and REFERENCE.md disagree, the oracle
-// follows REFERENCE.md, which states the MIGR protocol and is emoeval's specification
+// Where the released ERV code (the predecessor repository) and docs/reference.md disagree, the oracle
+// follows docs/reference.md, which states the MIGR protocol and is emoeval's specification
 // (docs/protocol.md lists the differences). Nowhere else does it depart from the Python:
 //   - Rule 2 of the answer extraction (a record with <|im_end|> and no <answer>) is the text
 //     between the first '|' and <|im_end|>; see pyRule2.
 //   - An unknown answer is in its own true class's support and its own row's unknown column
-//     (REFERENCE.md §2). The released count_emotion_MAFW looks the label up and counts the
+//     (docs/reference.md §2). The released count_emotion_MAFW looks the label up and counts the
 //     support only after the answer matched, so an unknown answer was in no class's support and
 //     its unknown cell went to the row of the previous record whose answer matched;
 //     pyCountEmotionMAFW counts the support before matching, as count_emotion_DFEW does.
@@ -125,7 +125,7 @@ func pyMatchEmotionKeyMAFW(emotionPred string) string {
 	panic(pyException("ValueError: Invalid emotion label: " + emotionPred))
 }
 
-// pyRule2 is the answer of a record with <|im_end|> and no <answer>, as REFERENCE.md reads it:
+// pyRule2 is the answer of a record with <|im_end|> and no <answer>, as docs/reference.md reads it:
 // line[line.index('|')+1:].split('<|im_end|>')[0].strip(). (The released lines,
 // line.split('|')[1].split('<|im_end|>')[0] for DFEW and line.split('|')[1].split('<')[0] for
 // MAFW, cut at the '|' inside "<|im_end|>" itself.)

@@ -98,7 +98,7 @@ func TestRecognition(t *testing.T) {
 			confusion: map[string][]int{"sad": {1, 0, 0, 0, 0, 0, 0, 1}, "angry": {0, 0, 0, 0, 0, 0, 0, 1}},
 		},
 		{
-			// REFERENCE.md §2, not the released count_emotion_MAFW (which gave sadness support 1,
+			// docs/reference.md §2, not the released count_emotion_MAFW (which gave sadness support 1,
 			// recall 1, and booked the unknown cell in the anger row): this case fails if that
 			// quirk comes back.
 			name: "migr MAFW: an unknown answer is in its true class's support and its own row",

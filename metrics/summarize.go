@@ -180,7 +180,7 @@ func (b *Builder) modelSummary(v *view, mi []MIClass) *ModelSummary {
 	return ms
 }
 
-// recognition fills the recognition metrics from the count matrix. REFERENCE.md §2: an unknown
+// recognition fills the recognition metrics from the count matrix. docs/reference.md §2: an unknown
 // answer is in its own true class's support and its own row's unknown column. A sample without a
 // label (a clip outside the split, scored under migr) is in N and Extra, in no row and not in
 // Unknown.

@@ -146,7 +146,7 @@ type Modality struct {
 	// The rates and means below are nil, and their keys absent from summary.json, when they are
 	// undefined (0/0): a 0 would read as a measured value.
 
-	// FormatReward is the mean format reward of REFERENCE.md §5 over the outputs (clips without
+	// FormatReward is the mean format reward of docs/reference.md §5 over the outputs (clips without
 	// MI count as multimodal); nil without outputs.
 	FormatReward *float64 `json:"format_reward,omitempty"`
 	// MIAligned is the share of outputs whose first description is the clip's MI modality, over

@@ -185,7 +185,7 @@ func definedRatio[T int | int64](a, b T) float64 {
 }
 
 // recognition returns WAR, UAR and macro-F1 of a count matrix. A class's support is its whole
-// row, unknown answers included (REFERENCE.md §2: an unknown prediction stays in its true class's
+// row, unknown answers included (docs/reference.md §2: an unknown prediction stays in its true class's
 // recall denominator).
 func (e *evaluator) recognition(cm []int64) (war, uar, macroF1 float64) {
 	k, w := e.k, e.k+1

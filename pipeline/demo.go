@@ -74,8 +74,18 @@ func Demo(ctx context.Context, o DemoOptions) (*RunResult, error) {
 	defer stop()
 	o.Logf("simulated model server at %s", url)
 
+	// The configuration names its files relative to its own folder, as the loader reads them, so
+	// that it works from any working directory and can be copied with its data.
 	cfgPath := filepath.Join(o.Out, "emoeval.yaml")
-	if err := atomicfile.WriteFile(cfgPath, []byte(demoConfig(url, splitPath, onnxPath))); err != nil {
+	relSplit, err := filepath.Rel(o.Out, splitPath)
+	if err != nil {
+		return nil, err
+	}
+	relONNX, err := filepath.Rel(o.Out, onnxPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteFile(cfgPath, []byte(demoConfig(url, filepath.ToSlash(relSplit), filepath.ToSlash(relONNX)))); err != nil {
 		return nil, err
 	}
 	return Run(ctx, RunOptions{

@@ -28,7 +28,7 @@ var ReportFormats = []string{"txt", "md", "tex", "csv", "html", "png", "svg", "p
 // ReportOptions configure a rendering.
 type ReportOptions struct {
 	Formats []string `json:"formats"`
-	// Reference adds the published numbers (REFERENCE.md §7) to the recognition table.
+	// Reference adds the published numbers (docs/reference.md §7) to the recognition table.
 	Reference bool `json:"reference"`
 	// Examples is the number of correct-but-inconsistent explanations per model in the PDF.
 	Examples int `json:"examples"`

@@ -475,7 +475,7 @@ func buildModels(ctx context.Context, cfg *config.Config, split *datasets.Split,
 			}
 			bm.onnx = m
 			// One batch at a time: ONNX Runtime parallelises inside a run, and a single session
-			// was fastest on small machines (DEPENDENCIES.md).
+			// was fastest on small machines (docs/benchmarks.md).
 			bm.run = &runner.Model{Name: mc.Name, Backend: onnxBackend{m}, Variants: mc.Variants, Concurrency: 1, BatchSize: m.BatchSize()}
 		}
 		out = append(out, bm)

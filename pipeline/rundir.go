@@ -16,7 +16,7 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
-// Files of a run directory (DESIGN.md "The pipeline").
+// Files of a run directory (docs/formats.md "Run directory").
 const (
 	ManifestFile    = "manifest.json"
 	PredictionsFile = "predictions.parquet"

@@ -16,7 +16,7 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
-// Exit codes (DESIGN.md "Commands").
+// Exit codes (docs/formats.md "Exit codes").
 const (
 	exitOK          = 0
 	exitGateFailed  = 1 // also any unexpected error

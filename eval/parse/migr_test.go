@@ -6,7 +6,7 @@ import (
 	"github.com/emoeval/emoeval/datasets"
 )
 
-// Outputs in the shapes R1-Omni and MIGR really produce, with the faults REFERENCE.md §2 lists.
+// Outputs in the shapes R1-Omni and MIGR really produce, with the faults docs/reference.md §2 lists.
 const (
 	r1Clean = "<think>The woman's eyebrows are drawn together and her voice breaks; she wipes tears.</think>\n<answer>sad</answer>"
 	// Generation cut at the length limit inside the answer.

@@ -2,7 +2,7 @@
 // tags, the answer's canonical label under a protocol, and the order of the description tags.
 //
 // Under ProtocolMigr the answer is extracted exactly as the MIGR authors' scripts do it
-// (REFERENCE.md §2), quirks included; under ProtocolRobust it is normalised and every
+// (docs/reference.md §2), quirks included; under ProtocolRobust it is normalised and every
 // normalisation is reported.
 package parse
 

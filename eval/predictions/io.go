@@ -2,7 +2,7 @@ package predictions
 
 import "github.com/emoeval/emoeval/internal/parquetio"
 
-// PredictionColumns is the predictions.parquet contract: the DESIGN.md columns are required; the
+// PredictionColumns is the predictions.parquet contract: the docs/formats.md columns are required; the
 // columns emoeval adds beyond them may be missing (files written by other tools).
 func PredictionColumns() []parquetio.Column {
 	return []parquetio.Column{

@@ -29,7 +29,7 @@ type Prediction struct {
 	LatencyMS   float64   `parquet:"latency_ms" json:"latency_ms"`
 	Attempts    int32     `parquet:"attempts" json:"attempts"`
 	Error       string    `parquet:"error" json:"error"`
-	// Beyond the DESIGN.md columns:
+	// Beyond the docs/formats.md columns:
 	// PredQuarter is the prediction as the authors' consistency script reads it (parse.Output.QuarterPred).
 	PredQuarter string `parquet:"pred_quarter" json:"pred_quarter"`
 	// Reason is the text the authors' judge would be sent (parse.Output.Reason).

@@ -1,5 +1,5 @@
 // Package prompts holds the built-in prompt texts: the model prompts the MIGR authors used for
-// inference and their judge prompt (REFERENCE.md §2 and §4), word for word.
+// inference and their judge prompt (docs/reference.md §2 and §4), word for word.
 package prompts
 
 import (

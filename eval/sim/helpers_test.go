@@ -7,7 +7,7 @@ import (
 	"github.com/emoeval/emoeval/datasets"
 )
 
-// dfewFold5 and mafwFold5 are the fold-5 test class counts (REFERENCE.md §6).
+// dfewFold5 and mafwFold5 are the fold-5 test class counts (docs/reference.md §6).
 var (
 	dfewFold5 = []int{489, 378, 533, 434, 293, 29, 180}
 	mafwFold5 = []int{278, 127, 125, 248, 227, 294, 214, 47, 183, 52, 36}

@@ -185,7 +185,7 @@ func genericBank(label string) bank {
 	}
 }
 
-// answerSynonyms are the answer words real models write instead of the label (REFERENCE.md §2).
+// answerSynonyms are the answer words real models write instead of the label (docs/reference.md §2).
 var answerSynonyms = map[string]string{
 	"sad": "sadness", "happy": "happiness", "angry": "anger", // DFEW labels
 	"anger": "angry", "sadness": "sad", "happiness": "happy", "anxiety": "anxious", // MAFW labels

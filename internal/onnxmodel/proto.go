@@ -17,7 +17,7 @@ const (
 	dataInt64 = 7
 )
 
-// Field numbers of onnx.proto (see DEPENDENCIES.md).
+// Field numbers of onnx.proto (onnx/onnx.proto in the ONNX repository).
 const (
 	modelIRVersion    = 1
 	modelProducerName = 2

@@ -1,7 +1,7 @@
 // Package classifier is the classifier judge: a text emotion classifier in ONNX (e.g. a
 // GoEmotions model like the MIGR authors' verifier) with its HuggingFace tokenizer.json. It
 // splits an explanation into sentences, classifies each, keeps labels by the authors' rule
-// (REFERENCE.md §5) and names the emotion the explanation supports.
+// (docs/reference.md §5) and names the emotion the explanation supports.
 package classifier
 
 import (
@@ -40,7 +40,7 @@ type Config struct {
 	// TokenizerPath is the model's HuggingFace tokenizer.json.
 	TokenizerPath string
 	// LabelMap maps a model output index to a canonical label of Labels; nil means
-	// DefaultLabelMap(Labels), the GoEmotions mapping of REFERENCE.md §5.
+	// DefaultLabelMap(Labels), the GoEmotions mapping of docs/reference.md §5.
 	LabelMap map[int]string
 	// Threshold (default 0.1): a sentence keeps the classes with a probability above it, else its
 	// most probable class; TopK (default 2) caps how many it keeps.
@@ -65,7 +65,7 @@ type Config struct {
 	Runtime *ortenv.Runtime
 }
 
-// goEmotionsMap is REFERENCE.md §5: GoEmotions output index → emotion word.
+// goEmotionsMap is docs/reference.md §5: GoEmotions output index → emotion word.
 func goEmotionsMap() map[int]string {
 	return map[int]string{
 		17: "happiness", 2: "anger", 11: "disgust", 14: "fear", 25: "sadness", 26: "surprise",
@@ -74,7 +74,7 @@ func goEmotionsMap() map[int]string {
 }
 
 // DefaultLabelMap maps GoEmotions output indices to labels of the given set: each emotion word of
-// REFERENCE.md §5 is kept when it is a label of the set or a synonym of one (DFEW: happiness →
+// docs/reference.md §5 is kept when it is a label of the set or a synonym of one (DFEW: happiness →
 // happy, anger → angry, sadness → sad); words the set cannot express (DFEW has no anxiety) are
 // left out.
 func DefaultLabelMap(labels *datasets.LabelSet) map[int]string {

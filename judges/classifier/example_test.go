@@ -33,7 +33,7 @@ func ExampleNew() {
 		Name:          "goemotions",
 		ModelPath:     "models/roberta-base-go_emotions.onnx",
 		TokenizerPath: "models/tokenizer.json",
-		Labels:        datasets.DFEW(), // GoEmotions classes are mapped by REFERENCE.md §5
+		Labels:        datasets.DFEW(), // GoEmotions classes are mapped by docs/reference.md §5
 		Input:         "think",
 	})
 	if err != nil {

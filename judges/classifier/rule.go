@@ -38,7 +38,7 @@ func activate(row []float32, activation string) error {
 	return nil
 }
 
-// kept applies the authors' sentence rule (REFERENCE.md §5): the classes with probability above
+// kept applies the authors' sentence rule (docs/reference.md §5): the classes with probability above
 // the threshold, most probable first, else the single most probable class; at most topK.
 func kept(p []float32, threshold float64, topK int) []int {
 	var idx []int

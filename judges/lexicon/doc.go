@@ -1,5 +1,5 @@
 // Package lexicon is the lexicon judge: offline, deterministic and fast, the default judge of
-// emoeval (DESIGN.md "Judges"). It reads an explanation and names the emotion it supports, per
+// emoeval (README "Judges"). It reads an explanation and names the emotion it supports, per
 // sentence and for the whole explanation, with a lexicon of the project's own.
 //
 // # Lexicon

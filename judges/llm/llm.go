@@ -1,5 +1,5 @@
 // Package llm is the LLM judge: an OpenAI-compatible model reads each explanation and names the
-// emotion it supports, with the MIGR authors' prompt by default (REFERENCE.md §4).
+// emotion it supports, with the MIGR authors' prompt by default (docs/reference.md §4).
 //
 // Under the migr protocol a reply is used only when it is exactly a label word; anything else
 // (including an API error, which the authors' client turns into the string "None") becomes

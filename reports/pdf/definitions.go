@@ -1,7 +1,7 @@
 package pdf
 
 // definitions lists, for the reader of the report, what every metric means and how it is
-// computed (REFERENCE.md §3–5 and DESIGN.md "Metrics").
+// computed (docs/reference.md §3–5 and docs/reference.md §3).
 var definitions = [][2]string{
 	{"WAR", "Weighted average recall: correct predictions divided by all scored samples, i.e. accuracy. " +
 		"A prediction outside the label set (unknown) counts as wrong and stays in the denominator."},

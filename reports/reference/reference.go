@@ -1,5 +1,5 @@
 // Package reference holds the published numbers emoeval prints beside its own as "reported"
-// rows (REFERENCE.md §7). They are quoted, not computed: each keeps the digits its source printed.
+// rows (docs/reference.md §7). They are quoted, not computed: each keeps the digits its source printed.
 package reference
 
 import (
@@ -68,7 +68,7 @@ type Inconsistency struct {
 	Source         Source
 }
 
-// The sources of REFERENCE.md §7 (functions, so that no package state can be changed).
+// The sources of docs/reference.md §7 (functions, so that no package state can be changed).
 func r1OmniREADME() Source {
 	return Source{Name: "R1-Omni README", URL: "https://github.com/HumanMLLM/R1-Omni"}
 }
@@ -85,7 +85,7 @@ func migrPaper() Source {
 	return Source{Name: "MIGR paper", URL: "https://arxiv.org/abs/2512.02699", ThirdParty: true}
 }
 
-// recognitionRow is a line of REFERENCE.md §7's first table.
+// recognitionRow is a line of docs/reference.md §7's first table.
 type recognitionRow struct {
 	model            string
 	dfewWAR, dfewUAR string
@@ -106,7 +106,7 @@ func recognitionRows() []recognitionRow {
 }
 
 // RecognitionFor returns the published recognition numbers for a data set ("dfew" or "mafw",
-// any case) in REFERENCE.md's order; nil for any other data set.
+// any case) in docs/reference.md's order; nil for any other data set.
 func RecognitionFor(dataset string) []Recognition {
 	ds := strings.ToLower(dataset)
 	if ds != "dfew" && ds != "mafw" {
@@ -125,7 +125,7 @@ func RecognitionFor(dataset string) []Recognition {
 	return out
 }
 
-// InconsistencyFor returns the published TF rates for a data set, in REFERENCE.md's order; models
+// InconsistencyFor returns the published TF rates for a data set, in docs/reference.md's order; models
 // with no number for the data set are left out.
 func InconsistencyFor(dataset string) []Inconsistency {
 	switch strings.ToLower(dataset) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The numbers of REFERENCE.md §7, transcribed independently of the package's table.
+// The numbers of docs/reference.md §7, transcribed independently of the package's table.
 func TestRecognitionFor(t *testing.T) {
 	want := map[string][]string{
 		"dfew": {

@@ -1,5 +1,5 @@
 // Package tables builds the paper-style report tables of a run from its metrics.Summary:
-// recognition (with the published rows of REFERENCE.md §7), per-class recall, confusion
+// recognition (with the published rows of docs/reference.md §7), per-class recall, confusion
 // matrices, the quarter table of each judge, modality, judge agreement, comparisons and fold
 // means. Numbers are printed with the digits of the authors' scripts: WAR, UAR and recall as
 // percentages with three decimals, quarter cells with two and a percent sign.
@@ -19,7 +19,7 @@ import (
 
 // Options choose what the builders add.
 type Options struct {
-	// Reference adds the published rows of REFERENCE.md §7, marked reported, to the
+	// Reference adds the published rows of docs/reference.md §7, marked reported, to the
 	// recognition and quarter tables.
 	Reference bool
 }

@@ -11,7 +11,7 @@ import (
 
 // Recognition is the models side by side: N, WAR, UAR, macro-F1 (percent, three decimals),
 // unknown answers, intervals when the summary has them; then, with opt.Reference, the published
-// rows of REFERENCE.md §7 for the data set, marked reported.
+// rows of docs/reference.md §7 for the data set, marked reported.
 func Recognition(s *metrics.Summary, opt Options) *table.Table {
 	names := models(s)
 	keys := []string{"war", "uar", "macro_f1"}

@@ -17,7 +17,7 @@ import (
 // Model is one ONNX model with one session. It is safe for concurrent use: runs are serialised
 // by a mutex and reuse one set of input and output tensors sized for the batch. Parallel runs
 // on one session gain nothing here: two goroutines sharing a session on 2 cores were slower than
-// one goroutine with bigger batches (DEPENDENCIES.md); IntraOpThreads parallelises within a run.
+// one goroutine with bigger batches (docs/benchmarks.md); IntraOpThreads parallelises within a run.
 type Model struct {
 	name    string
 	labels  *datasets.LabelSet

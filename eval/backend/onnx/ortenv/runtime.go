@@ -19,8 +19,8 @@ import (
 const LibraryEnv = "ONNXRUNTIME_SHARED_LIBRARY_PATH"
 
 // howToGet is appended to every "library not found" error.
-const howToGet = "run `make ort` (it fetches ONNX Runtime 1.24.3 into .ort/) and set " + LibraryEnv +
-	" to the file, e.g. export " + LibraryEnv + "=$PWD/.ort/libonnxruntime.so.1.24.3"
+const howToGet = "run `make ort` (it fetches ONNX Runtime 1.29.0 into .ort/) and set " + LibraryEnv +
+	" to the file, e.g. export " + LibraryEnv + "=$PWD/.ort/libonnxruntime.so.1"
 
 // Runtime is the process's ONNX Runtime environment. Sessions need one; holding a *Runtime is the
 // proof that the library is loaded.
@@ -39,7 +39,7 @@ type Runtime struct {
 // Path is the shared library the runtime was loaded from.
 func (r *Runtime) Path() string { return r.path }
 
-// Version is the ONNX Runtime version of the loaded library (e.g. "1.24.3").
+// Version is the ONNX Runtime version of the loaded library (e.g. "1.29.0").
 func (r *Runtime) Version() string { return r.version }
 
 var (

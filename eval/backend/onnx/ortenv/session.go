@@ -16,7 +16,7 @@ type SessionConfig struct {
 	// loads, else CPU with a warning).
 	Device string
 	// IntraOpThreads defaults to 1: for the small models this project runs, more threads were
-	// slower on the 2-core machines measured (DEPENDENCIES.md).
+	// slower on the 2-core machines measured (docs/benchmarks.md).
 	IntraOpThreads int
 	// Logf receives warnings (the auto fallback); nil means log.Printf.
 	Logf func(format string, args ...any)

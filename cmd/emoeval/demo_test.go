@@ -1,0 +1,62 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/emoeval/emoeval/internal/onnxtest"
+)
+
+// The README's first command, as a user types it: `emoeval demo --out DIR` with a relative DIR,
+// from a working directory that is not the repository, twice in a row (the second run replaces
+// the first). The demo's emoeval.yaml must then work from its own folder too, and name its files
+// relative to itself so that it can be copied and edited.
+func TestDemoWithRelativeOut(t *testing.T) {
+	onnxtest.Runtime(t) // the demo runs an ONNX model
+	if testing.Short() {
+		t.Skip("the whole demo takes seconds")
+	}
+	work := t.TempDir()
+	t.Chdir(work)
+	for run := 1; run <= 2; run++ {
+		res := runCLI(t, nil, "demo", "--out", "out/demo", "--format", "none")
+		if res.code != 0 {
+			t.Fatalf("run %d: exit %d\n%s", run, res.code, res.stderr)
+		}
+		for _, f := range []string{"out/demo/run/report/report.pdf", "out/demo/run/summary.json", "out/demo/run/manifest.json"} {
+			if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+				t.Fatalf("run %d: %s: %v", run, f, err)
+			}
+		}
+		if !strings.Contains(res.stderr, "report: "+filepath.Join("out", "demo", "run", "report", "report.pdf")) {
+			t.Errorf("run %d does not say where report.pdf is:\n%s", run, res.stderr)
+		}
+	}
+	cfg, err := os.ReadFile("out/demo/emoeval.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`split: "data/dfew-synth.parquet"`, `path: "data/fusion.onnx"`} {
+		if !strings.Contains(string(cfg), want) {
+			t.Errorf("emoeval.yaml lacks %s (paths relative to the file):\n%s", want, cfg)
+		}
+	}
+	var sum struct {
+		Models map[string]struct {
+			N int `json:"n"`
+		} `json:"models"`
+	}
+	b, err := os.ReadFile("out/demo/run/summary.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Models["migr"].N != 2336 || sum.Models["r1-omni"].N != 2336 {
+		t.Errorf("summary: %+v, want 2336 clips per model", sum.Models)
+	}
+}
