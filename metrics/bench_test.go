@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"github.com/emoeval/emoeval/eval/modality"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
@@ -32,9 +33,9 @@ func synthRun(tb testing.TB, clips, models int, opts Options) *Builder {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	mi := NewMITable("file")
+	mi := modality.NewTable("file")
 	for _, c := range split {
-		mi.Set(c.ClipID, MIClass(1+r.IntN(3)))
+		mi.Set(c.ClipID, modality.Class(1+r.IntN(3)))
 	}
 	b.SetMI(mi)
 	orders := []string{"vision_first", "audio_first", "no_desc"}
@@ -52,7 +53,7 @@ func synthRun(tb testing.TB, clips, models int, opts Options) *Builder {
 					pred = datasets.Unknown
 				}
 			}
-			s := Sample{ClipID: c.ClipID, Pred: pred, QuarterPred: pred, Status: "ok", Order: orders[r.IntN(3)], Format: Format(r.IntN(3)), Cue: Cue(r.IntN(3))}
+			s := Sample{ClipID: c.ClipID, Pred: pred, QuarterPred: pred, Status: "ok", Order: orders[r.IntN(3)], Format: parse.Format(r.IntN(3)), Cue: parse.Cue(r.IntN(3))}
 			if err := b.AddSample(name, s); err != nil {
 				tb.Fatal(err)
 			}
@@ -107,7 +108,7 @@ func BenchmarkBuildMillion(b *testing.B) {
 		if r.IntN(3) == 0 {
 			pred = ls.Labels[r.IntN(7)]
 		}
-		ss[i] = Sample{ClipID: split[i].ClipID, Pred: pred, QuarterPred: pred, Status: "ok", Order: orders[r.IntN(3)], Format: Format(r.IntN(3))}
+		ss[i] = Sample{ClipID: split[i].ClipID, Pred: pred, QuarterPred: pred, Status: "ok", Order: orders[r.IntN(3)], Format: parse.Format(r.IntN(3))}
 		js[i] = [2]JudgeOutcome{{Emotion: pred}, {Emotion: ls.Labels[r.IntN(7)]}}
 	}
 	opts := Options{Labels: ls, Protocol: parse.ProtocolMigr, Bootstrap: 1000, Seed: 1}

@@ -3,6 +3,7 @@ package metrics
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/emoeval/emoeval/eval/modality"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -26,7 +27,7 @@ func smallRun(t *testing.T, n int, proto parse.Protocol, bootstrap int, seed uin
 	if err != nil {
 		t.Fatal(err)
 	}
-	mi := NewMITable("file")
+	mi := modality.NewTable("file")
 	for _, m := range []string{"a", "c"} {
 		if err := b.AddModel(m, "", "av"); err != nil {
 			t.Fatal(err)
@@ -53,7 +54,7 @@ func smallRun(t *testing.T, n int, proto parse.Protocol, bootstrap int, seed uin
 			if err := b.AddJudgment(m, "j", c.ClipID, JudgeOutcome{Emotion: e}); err != nil {
 				t.Fatal(err)
 			}
-			mi.Set(c.ClipID, MIClass(1+r.IntN(3)))
+			mi.Set(c.ClipID, modality.Class(1+r.IntN(3)))
 		}
 	}
 	b.SetMI(mi)

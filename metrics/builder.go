@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"github.com/emoeval/emoeval/eval/modality"
 	"strings"
 
 	"github.com/emoeval/emoeval/datasets"
@@ -27,7 +28,7 @@ type Builder struct {
 	byName map[string]*modelRun
 	judges []string
 	judgeN map[string]int
-	mi     *MITable
+	mi     *modality.Table
 	human  []HumanLabels
 
 	statuses names
@@ -58,7 +59,7 @@ type rec struct {
 	status uint8 // index into statuses
 	order  order
 	flags  uint8
-	cue    Cue
+	cue    parse.Cue
 }
 
 const (
@@ -261,10 +262,10 @@ func (b *Builder) AddSample(model string, s Sample) error {
 	if s.Error {
 		r.flags |= flagError
 	}
-	if s.Format&FormatVision != 0 {
+	if s.Format&parse.FormatVision != 0 {
 		r.flags |= flagFormatVision
 	}
-	if s.Format&FormatAudio != 0 {
+	if s.Format&parse.FormatAudio != 0 {
 		r.flags |= flagFormatAudio
 	}
 	if s.Attempts > 1 {
@@ -349,7 +350,7 @@ func (b *Builder) AddJudgment(model, judge, clipID string, o JudgeOutcome) error
 }
 
 // SetMI sets the modality-importance table used by the modality metrics.
-func (b *Builder) SetMI(t *MITable) { b.mi = t }
+func (b *Builder) SetMI(t *modality.Table) { b.mi = t }
 
 // AddHuman adds human labels to compare with every judge.
 func (b *Builder) AddHuman(h HumanLabels) error {

@@ -25,7 +25,7 @@ func ExampleBuild() {
 	for _, id := range []string{"1", "2"} {
 		o := p.Parse(raw[id])
 		samples = append(samples, metrics.Sample{ClipID: id, Pred: o.Pred, QuarterPred: o.QuarterPred,
-			Status: string(o.Status), Order: string(o.Order), Format: metrics.MatchFormat(raw[id]), Cue: metrics.FirstCue(o.Think)})
+			Status: string(o.Status), Order: string(o.Order), Format: parse.MatchFormat(raw[id]), Cue: parse.FirstCue(o.Think)})
 	}
 	judge := map[string]metrics.JudgeOutcome{"1": {Emotion: "sad"}, "2": {Emotion: "neutral"}}
 	s, err := metrics.Build(metrics.Input{Clips: clips, Models: []metrics.ModelInput{{Name: "r1-omni", Samples: samples,
@@ -53,9 +53,4 @@ func ExampleMcNemarExact() {
 	// The baseline alone is right on 2 clips, the candidate alone on 9.
 	fmt.Printf("%.4f\n", metrics.McNemarExact(2, 9))
 	// Output: 0.0654
-}
-
-func ExampleFirstCue() {
-	fmt.Println(metrics.FirstCue("The woman's trembling voice and tearful eyes suggest sadness."))
-	// Output: audio
 }

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"github.com/emoeval/emoeval/eval/modality"
 	"maps"
 	"slices"
 
@@ -33,10 +34,10 @@ type Sample struct {
 	Error    bool
 	Attempts int32
 	// Format says which format-reward patterns the raw output matches (MatchFormat).
-	Format Format
+	Format parse.Format
 	// Cue is the first modality the explanation mentions (FirstCue), for outputs without
 	// description tags.
-	Cue Cue
+	Cue parse.Cue
 }
 
 // JudgeOutcome is one judge's reading of one explanation.
@@ -91,7 +92,7 @@ type Input struct {
 	// Outputs for clips outside it are Extra (see Sample.Truth).
 	Clips  []datasets.Clip
 	Models []ModelInput
-	MI     *MITable
+	MI     *modality.Table
 	Human  []HumanLabels
 }
 

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"github.com/emoeval/emoeval/eval/modality"
 	"math"
 	"strings"
 	"testing"
@@ -118,10 +119,10 @@ func TestIntervalsContainEstimates(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			mi := NewMITable("file")
+			mi := modality.NewTable("file")
 			for _, f := range strings.Fields(tc.mi) {
 				clip, class, _ := strings.Cut(f, ":")
-				mi.Set(clip, map[string]MIClass{"vision": MIVision, "audio": MIAudio, "multimodal": MIMultimodal}[class])
+				mi.Set(clip, map[string]modality.Class{"vision": modality.Vision, "audio": modality.Audio, "multimodal": modality.Multimodal}[class])
 			}
 			in := Input{Clips: splitOf(tc.labels...), MI: mi, Models: []ModelInput{
 				{Name: "a", Samples: outputs(tc.a), Judgments: emotions(tc.ja)},

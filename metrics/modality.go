@@ -1,48 +1,18 @@
 package metrics
 
-import "regexp"
-
-// Format says which of the authors' format-reward patterns an output matches.
-type Format uint8
-
-const (
-	// FormatVision: <vis_desc>…</vis_desc> <aud_desc>…</aud_desc> <think>…</think> <answer>…</answer>.
-	FormatVision Format = 1 << iota
-	// FormatAudio: the same with the <aud_desc> block first.
-	FormatAudio
+import (
+	"github.com/emoeval/emoeval/eval/modality"
+	"github.com/emoeval/emoeval/eval/parse"
 )
-
-// pyS is Python's \s on str patterns (the characters str.isspace accepts). Go's \s lacks \v,
-// U+001C–U+001F, U+0085 and the Unicode spaces.
-const pyS = `[\t\n\v\f\r\x1c-\x1f \x{85}\p{Z}]`
-
-var (
-	formatVisionRE = regexp.MustCompile(`(?s)^` + pyS + `*<vis_desc>.*?</vis_desc>` + pyS + `*<aud_desc>.*?</aud_desc>` + pyS + `*<think>.*?</think>` + pyS + `*<answer>.*?</answer>` + pyS + `*$`)
-	formatAudioRE  = regexp.MustCompile(`(?s)^` + pyS + `*<aud_desc>.*?</aud_desc>` + pyS + `*<vis_desc>.*?</vis_desc>` + pyS + `*<think>.*?</think>` + pyS + `*<answer>.*?</answer>` + pyS + `*$`)
-)
-
-// MatchFormat tests a raw output against the two format-reward patterns of docs/reference.md §5
-// (re.DOTALL, anchored at both ends). Apply it while streaming and keep the result in
-// Sample.Format.
-func MatchFormat(raw string) Format {
-	var f Format
-	if formatVisionRE.MatchString(raw) {
-		f |= FormatVision
-	}
-	if formatAudioRE.MatchString(raw) {
-		f |= FormatAudio
-	}
-	return f
-}
 
 // FormatReward is the authors' format reward of one output: for MI vision (audio), 1 when the
 // output matches the vision (audio) pattern, else 0; for MI multimodal, 0.5 when it matches
 // either, else −1.
-func FormatReward(mi MIClass, f Format) float64 {
+func FormatReward(mi modality.Class, f parse.Format) float64 {
 	switch {
-	case mi == MIVision && f&FormatVision != 0, mi == MIAudio && f&FormatAudio != 0:
+	case mi == modality.Vision && f&parse.FormatVision != 0, mi == modality.Audio && f&parse.FormatAudio != 0:
 		return 1
-	case mi == MIVision, mi == MIAudio:
+	case mi == modality.Vision, mi == modality.Audio:
 		return 0
 	case f != 0:
 		return 0.5
@@ -62,20 +32,20 @@ func definedMean(sum float64, n int) *float64 {
 	return &v
 }
 
-func (r rec) format() Format {
-	var f Format
+func (r rec) format() parse.Format {
+	var f parse.Format
 	if r.flags&flagFormatVision != 0 {
-		f |= FormatVision
+		f |= parse.FormatVision
 	}
 	if r.flags&flagFormatAudio != 0 {
-		f |= FormatAudio
+		f |= parse.FormatAudio
 	}
 	return f
 }
 
 // modality computes the modality metrics over a view's outputs (missing clips are no outputs).
 // Clips absent from the MI table, and every clip when there is no table, count as multimodal.
-func (b *Builder) modality(v *view, mi []MIClass) *Modality {
+func (b *Builder) modality(v *view, mi []modality.Class) *Modality {
 	var outputs, visual, cued int
 	var reward float64
 	var orders [len(orderNames)]int
@@ -93,9 +63,9 @@ func (b *Builder) modality(v *view, mi []MIClass) *Modality {
 		miOrder[c][r.order]++
 		reward += FormatReward(c, r.format())
 		align[miCell(r, c)]++
-		if r.order == orderNoDesc && r.cue != CueNone {
+		if r.order == orderNoDesc && r.cue != parse.CueNone {
 			cued++
-			if r.cue == CueVisual {
+			if r.cue == parse.CueVisual {
 				visual++
 			}
 		}
@@ -116,7 +86,7 @@ func (b *Builder) modality(v *view, mi []MIClass) *Modality {
 		m.MISource = b.mi.Source
 		m.MI = map[string]float64{}
 		m.MIOrder = map[string]map[string]int{}
-		for _, c := range []MIClass{MIVision, MIAudio, MIMultimodal} {
+		for _, c := range []modality.Class{modality.Vision, modality.Audio, modality.Multimodal} {
 			if outputs > 0 {
 				m.MI[c.String()] = ratio(int64(miCount[c]), int64(outputs))
 			}

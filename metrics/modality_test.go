@@ -3,6 +3,7 @@ package metrics
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/emoeval/emoeval/eval/modality"
 	"reflect"
 	"testing"
 
@@ -10,44 +11,16 @@ import (
 	"github.com/emoeval/emoeval/eval/parse"
 )
 
-func TestMatchFormat(t *testing.T) {
-	v := "<vis_desc>a face</vis_desc><aud_desc>a voice</aud_desc><think>so</think><answer>sad</answer>"
-	a := "<aud_desc>a voice</aud_desc><vis_desc>a face</vis_desc><think>so</think><answer>sad</answer>"
-	cases := []struct {
-		raw  string
-		want Format
-	}{
-		{v, FormatVision},
-		{a, FormatAudio},
-		{" \n\t" + v + "\n\n", FormatVision},
-		{"\v\u3000\u00a0" + v + "\x1c", FormatVision}, // Python's \s, not Go's
-		{"<vis_desc>multi\nline</vis_desc>\n<aud_desc>x\n</aud_desc>\n<think>\n</think>\n<answer>\nsad\n</answer>", FormatVision},
-		{v + "<|im_end|>", 0},
-		{"x" + v, 0},
-		{"<vis_desc>a</vis_desc><think>so</think><answer>sad</answer>", 0},
-		{"<vis_desc>a</vis_desc><aud_desc>b</aud_desc><think>so</think><answer>sad", 0},
-		{"<think>so</think><answer>sad</answer>", 0},
-		// The lazy .*? may still run over a closing tag to find a match, as in Python.
-		{"<vis_desc>a</vis_desc>b</vis_desc><aud_desc>c</aud_desc><think>d</think><answer>e</answer>", FormatVision},
-		{"", 0},
-	}
-	for _, tc := range cases {
-		if got := MatchFormat(tc.raw); got != tc.want {
-			t.Errorf("MatchFormat(%q) = %v, want %v", tc.raw, got, tc.want)
-		}
-	}
-}
-
 func TestFormatReward(t *testing.T) {
 	cases := []struct {
-		mi   MIClass
-		f    Format
+		mi   modality.Class
+		f    parse.Format
 		want float64
 	}{
-		{MIVision, FormatVision, 1}, {MIVision, FormatAudio, 0}, {MIVision, 0, 0},
-		{MIAudio, FormatAudio, 1}, {MIAudio, FormatVision, 0},
-		{MIMultimodal, FormatVision, 0.5}, {MIMultimodal, FormatAudio, 0.5}, {MIMultimodal, 0, -1},
-		{miNone, FormatVision, 0.5}, {miNone, 0, -1},
+		{modality.Vision, parse.FormatVision, 1}, {modality.Vision, parse.FormatAudio, 0}, {modality.Vision, 0, 0},
+		{modality.Audio, parse.FormatAudio, 1}, {modality.Audio, parse.FormatVision, 0},
+		{modality.Multimodal, parse.FormatVision, 0.5}, {modality.Multimodal, parse.FormatAudio, 0.5}, {modality.Multimodal, 0, -1},
+		{modality.None, parse.FormatVision, 0.5}, {modality.None, 0, -1},
 	}
 	for _, tc := range cases {
 		if got := FormatReward(tc.mi, tc.f); got != tc.want {
@@ -60,19 +33,19 @@ func TestModality(t *testing.T) {
 	ls := datasets.DFEW()
 	split := splitOf("happy", "happy", "happy", "happy", "happy", "happy")
 	ss := []Sample{
-		{ClipID: "1", Pred: "happy", Order: "vision_first", Format: FormatVision}, // MI vision: aligned, reward 1
-		{ClipID: "2", Pred: "happy", Order: "audio_first", Format: FormatAudio},   // MI vision: misaligned, reward 0
-		{ClipID: "3", Pred: "happy", Order: "audio_first", Format: FormatAudio},   // MI audio: aligned, reward 1
-		{ClipID: "4", Pred: "happy", Order: "no_desc", Cue: CueVisual},            // MI multimodal: reward −1
-		{ClipID: "5", Pred: "happy", Order: "no_desc", Cue: CueAudio},             // no MI entry: multimodal, −1
+		{ClipID: "1", Pred: "happy", Order: "vision_first", Format: parse.FormatVision}, // MI vision: aligned, reward 1
+		{ClipID: "2", Pred: "happy", Order: "audio_first", Format: parse.FormatAudio},   // MI vision: misaligned, reward 0
+		{ClipID: "3", Pred: "happy", Order: "audio_first", Format: parse.FormatAudio},   // MI audio: aligned, reward 1
+		{ClipID: "4", Pred: "happy", Order: "no_desc", Cue: parse.CueVisual},            // MI multimodal: reward −1
+		{ClipID: "5", Pred: "happy", Order: "no_desc", Cue: parse.CueAudio},             // no MI entry: multimodal, −1
 		// clip 6 is missing: not an output.
 	}
-	mi := NewMITable("file")
-	mi.Set("1", MIVision)
-	mi.Set("02", MIVision)
-	mi.Set("3", MIAudio)
-	mi.Set("4", MIMultimodal)
-	mi.Set("6", MIAudio)
+	mi := modality.NewTable("file")
+	mi.Set("1", modality.Vision)
+	mi.Set("02", modality.Vision)
+	mi.Set("3", modality.Audio)
+	mi.Set("4", modality.Multimodal)
+	mi.Set("6", modality.Audio)
 	s, err := Build(Input{Clips: split, Models: []ModelInput{{Name: "m", Samples: ss}}, MI: mi},
 		Options{Labels: ls, Protocol: parse.ProtocolRobust})
 	if err != nil {
@@ -109,29 +82,6 @@ func TestModality(t *testing.T) {
 }
 
 func ptr(v float64) *float64 { return &v }
-
-func TestFirstCue(t *testing.T) {
-	cases := []struct {
-		text string
-		want Cue
-	}{
-		{"Her voice trembles while her face stays calm.", CueAudio},
-		{"Her face stays calm while her voice trembles.", CueVisual},
-		{"The man is FROWNING, and then he shouts.", CueVisual},
-		{"He says nothing; tears run down.", CueAudio},
-		{"wide-eyed and silent", CueVisual},
-		{"She is clearly upset about the news.", CueNone},
-		{"", CueNone},
-		{"Surfaces, lookups and soundness", CueNone}, // whole words only
-		{"Le visage (face) est triste", CueVisual},
-		{"éclat de voix, then a smile", CueVisual},
-	}
-	for _, tc := range cases {
-		if got := FirstCue(tc.text); got != tc.want {
-			t.Errorf("FirstCue(%q) = %v, want %v", tc.text, got, tc.want)
-		}
-	}
-}
 
 func TestDrift(t *testing.T) {
 	ls := datasets.DFEW()
@@ -175,23 +125,23 @@ func TestUndefinedModalityRates(t *testing.T) {
 	described := outputs("1:happy:v 2:sad:a 3:sad:v 4:sad:a") // no output without descriptions
 	cases := []struct {
 		name   string
-		mi     map[string]MIClass
+		mi     map[string]modality.Class
 		a      []Sample
 		absent []string // JSON keys
 	}{
 		{"no MI", nil, described, []string{`"mi_aligned"`, `"visual_initiation":`}},
-		{"only multimodal MI", map[string]MIClass{"1": MIMultimodal, "2": MIMultimodal, "3": MIMultimodal, "4": MIMultimodal}, described,
+		{"only multimodal MI", map[string]modality.Class{"1": modality.Multimodal, "2": modality.Multimodal, "3": modality.Multimodal, "4": modality.Multimodal}, described,
 			[]string{`"mi_aligned"`, `"visual_initiation":`}},
-		{"vision MI only on a missing clip", map[string]MIClass{"4": MIVision}, outputs("1:happy:v 2:sad 3:happy"),
+		{"vision MI only on a missing clip", map[string]modality.Class{"4": modality.Vision}, outputs("1:happy:v 2:sad 3:happy"),
 			[]string{`"mi_aligned"`}},
-		{"no outputs", map[string]MIClass{"1": MIVision}, nil,
+		{"no outputs", map[string]modality.Class{"1": modality.Vision}, nil,
 			[]string{`"mi_aligned"`, `"visual_initiation":`, `"format_reward"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			in := Input{Clips: clips, Models: []ModelInput{{Name: "a", Samples: tc.a}, {Name: "c", Samples: tc.a}}}
 			if tc.mi != nil {
-				in.MI = NewMITable("file")
+				in.MI = modality.NewTable("file")
 				for clip, c := range tc.mi {
 					in.MI.Set(clip, c)
 				}

@@ -87,7 +87,7 @@ func goOracle(ls *datasets.LabelSet, f oracleFile) ([]string, error) {
 	for _, rec := range readIDPipe(f.text) {
 		o := p.Parse(rec.raw)
 		samples = append(samples, Sample{ClipID: rec.id, Fold: 5, Pred: o.Pred, QuarterPred: o.QuarterPred,
-			Status: string(o.Status), Order: string(o.Order), Format: MatchFormat(rec.raw)})
+			Status: string(o.Status), Order: string(o.Order), Format: parse.MatchFormat(rec.raw)})
 	}
 	judge := map[string]JudgeOutcome{}
 	for id, reply := range f.gpt {

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"github.com/emoeval/emoeval/eval/modality"
 	"math"
 	"slices"
 )
@@ -72,7 +73,7 @@ func miDst(code int) (a, c int) {
 // output for (the last output of a clip, under either protocol) and that have a label. A metric
 // undefined for either model on those clips (mi_aligned without MI-eligible clips,
 // tf_given_correct without correct predictions) is not compared.
-func (b *Builder) compare(a, c *view, mi []MIClass) ([]Comparison, error) {
+func (b *Builder) compare(a, c *view, mi []modality.Class) ([]Comparison, error) {
 	k, w := b.k, b.k+1
 	var judges []int // judge indexes both models have
 	var names []string

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"github.com/emoeval/emoeval/eval/modality"
 	"runtime"
 	"slices"
 
@@ -93,16 +94,16 @@ func (b *Builder) workerLimit() int {
 }
 
 // miByClip resolves the MI table to clip indexes; clips without an entry are multimodal.
-func (b *Builder) miByClip() []MIClass {
-	mi := make([]MIClass, len(b.clipTruth))
+func (b *Builder) miByClip() []modality.Class {
+	mi := make([]modality.Class, len(b.clipTruth))
 	for i := range mi {
-		mi[i] = MIMultimodal
+		mi[i] = modality.Multimodal
 	}
 	if b.mi == nil {
 		return mi
 	}
 	for id, c := range b.clipIdx {
-		if m, ok := b.mi.classes[id]; ok {
+		if m, ok := b.mi.Get(id); ok {
 			mi[c] = m
 		}
 	}
@@ -110,7 +111,7 @@ func (b *Builder) miByClip() []MIClass {
 }
 
 // tallyAll counts a view's outcome cells, pooled and per fold.
-func (b *Builder) tallyAll(v *view, mi []MIClass) (pooled *tallies, byFold map[int32]*tallies) {
+func (b *Builder) tallyAll(v *view, mi []modality.Class) (pooled *tallies, byFold map[int32]*tallies) {
 	judges := make([]*judgeRun, len(v.judges))
 	for i, j := range v.judges {
 		judges[i] = v.run.judged[j]
@@ -144,7 +145,7 @@ func (b *Builder) judgeNames(v *view) []string {
 	return names
 }
 
-func (b *Builder) modelSummary(v *view, mi []MIClass) *ModelSummary {
+func (b *Builder) modelSummary(v *view, mi []modality.Class) *ModelSummary {
 	m := v.run
 	ms := &ModelSummary{
 		Backend:     m.backend,

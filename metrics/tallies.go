@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"github.com/emoeval/emoeval/eval/modality"
 	"math"
 
 	"github.com/emoeval/emoeval/eval/parse"
@@ -94,14 +95,14 @@ func quarterCell(predOK, explOK, agree bool) uint8 {
 }
 
 // miCell is a sample's MI-alignment cell; mi is its clip's MI class.
-func miCell(r rec, mi MIClass) uint8 {
+func miCell(r rec, mi modality.Class) uint8 {
 	if !r.output() {
 		return miIneligible
 	}
 	switch {
-	case mi == MIVision && r.order == orderVisionFirst, mi == MIAudio && r.order == orderAudioFirst:
+	case mi == modality.Vision && r.order == orderVisionFirst, mi == modality.Audio && r.order == orderAudioFirst:
 		return miAligned
-	case mi == MIVision || mi == MIAudio:
+	case mi == modality.Vision || mi == modality.Audio:
 		return miMisaligned
 	}
 	return miIneligible

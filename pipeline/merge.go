@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/emoeval/emoeval/eval/modality"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,7 +20,7 @@ import (
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
-	"github.com/emoeval/emoeval/reports/tables"
+	"github.com/emoeval/emoeval/reports/papertables"
 )
 
 // MergeOptions configure `emoeval merge`.
@@ -73,7 +74,7 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	var (
 		preds   []predictions.Prediction
 		judged  []judges.Judgment
-		miParts []*metrics.MITable
+		miParts []*modality.Table
 	)
 	for _, d := range o.Shards {
 		p, err := predictions.ReadPredictions(filepath.Join(d, PredictionsFile))
@@ -87,7 +88,7 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 		}
 		judged = append(judged, js...)
 		if mp := filepath.Join(d, ModalityFile); fileExists(mp) {
-			t, err := metrics.ReadMIParquet(mp)
+			t, err := modality.ReadParquet(mp)
 			if err != nil {
 				return nil, err
 			}
@@ -135,7 +136,7 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	if err := addHumans(b, cfg.Human, split.Labels); err != nil {
 		return nil, err
 	}
-	var mi *metrics.MITable
+	var mi *modality.Table
 	if cfg.Modality != nil {
 		if cfg.Modality.From == "variants" {
 			mi, err = b.MIFromVariants(variantName(cfg.Modality.Model, predictions.VariantVideo), variantName(cfg.Modality.Model, predictions.VariantAudio))
@@ -162,7 +163,7 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 			res.Failed++
 		}
 	}
-	if res.Tables, err = tables.Build(summary, tables.Options{Reference: cfg.Report.ReferenceRows()}); err != nil {
+	if res.Tables, err = papertables.Build(summary, papertables.Options{Reference: cfg.Report.ReferenceRows()}); err != nil {
 		return nil, err
 	}
 
@@ -339,11 +340,11 @@ func judgeNames(js []config.Judge) []string {
 	return out
 }
 
-func mergeMI(parts []*metrics.MITable) *metrics.MITable {
+func mergeMI(parts []*modality.Table) *modality.Table {
 	if len(parts) == 0 {
 		return nil
 	}
-	out := metrics.NewMITable(parts[0].Source)
+	out := modality.NewTable(parts[0].Source)
 	for _, p := range parts {
 		for _, id := range p.Clips() {
 			if sc, ok := p.Score(id); ok {

@@ -16,10 +16,10 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports/papertables"
 	"github.com/emoeval/emoeval/reports/pdf"
 	"github.com/emoeval/emoeval/reports/plot"
-	"github.com/emoeval/emoeval/reports/table"
-	"github.com/emoeval/emoeval/reports/tables"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // ReportFormats are the formats a report can be rendered in.
@@ -69,7 +69,7 @@ func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string
 	if err != nil {
 		return nil, err
 	}
-	tabs, err := tables.Build(s, tables.Options{Reference: opts.Reference})
+	tabs, err := papertables.Build(s, papertables.Options{Reference: opts.Reference})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string
 		case "html":
 			name := filepath.Join(stage, "tables.html")
 			title := "emoeval: " + m.Name
-			if err := atomicfile.Write(name, func(w io.Writer) error { return table.WriteHTMLPage(w, title, tabs...) }); err != nil {
+			if err := atomicfile.Write(name, func(w io.Writer) error { return tabular.WriteHTMLPage(w, title, tabs...) }); err != nil {
 				return nil, err
 			}
 			written = append(written, name)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/emoeval/emoeval/eval/modality"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -25,8 +26,8 @@ import (
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
-	"github.com/emoeval/emoeval/reports/table"
-	"github.com/emoeval/emoeval/reports/tables"
+	"github.com/emoeval/emoeval/reports/papertables"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // RunOptions configure `emoeval run`.
@@ -56,7 +57,7 @@ type RunOptions struct {
 type RunResult struct {
 	Dir     string
 	Summary *metrics.Summary
-	Tables  []*table.Table
+	Tables  []*tabular.Table
 	Report  []string
 	// Failed counts samples whose model call still failed after retries (exit code 3);
 	// FirstErrors are the first distinct error messages, to show the user why.
@@ -257,7 +258,7 @@ func score(ctx context.Context, o RunOptions, cfg *config.Config, split *dataset
 	if err := addHumans(sc.Builder(), cfg.Human, split.Labels); err != nil {
 		return nil, err
 	}
-	var mi *metrics.MITable
+	var mi *modality.Table
 	if cfg.Modality != nil {
 		if mi, err = modalityImportance(ctx, cfg, sc, models, clips); err != nil {
 			return nil, err
@@ -278,7 +279,7 @@ func score(ctx context.Context, o RunOptions, cfg *config.Config, split *dataset
 	}
 	snap := stats.Snapshot()
 	res.Counts.Tasks, res.Counts.Requests, res.Counts.Retries, res.Counts.Failed = total, int(snap.Requests-snap.Cached), int(snap.Retries), res.Failed
-	if res.Tables, err = tables.Build(summary, tables.Options{Reference: cfg.Report.ReferenceRows()}); err != nil {
+	if res.Tables, err = papertables.Build(summary, papertables.Options{Reference: cfg.Report.ReferenceRows()}); err != nil {
 		return nil, err
 	}
 	res.Summary = summary
@@ -534,7 +535,7 @@ func (a onnxBackend) Predict(ctx context.Context, tasks []runner.Task) ([]runner
 }
 
 // modalityImportance computes MI per clip as the configuration says.
-func modalityImportance(ctx context.Context, cfg *config.Config, sc *Scorer, models []*builtModel, clips []datasets.Clip) (*metrics.MITable, error) {
+func modalityImportance(ctx context.Context, cfg *config.Config, sc *Scorer, models []*builtModel, clips []datasets.Clip) (*modality.Table, error) {
 	mo := cfg.Modality
 	switch mo.From {
 	case "variants":
@@ -552,14 +553,14 @@ func modalityImportance(ctx context.Context, cfg *config.Config, sc *Scorer, mod
 		for _, c := range clips {
 			truth[c.ClipID] = sc.Labels.Index(c.Label)
 		}
-		t := metrics.NewMITable("onnx")
+		t := modality.NewTable("onnx")
 		thr := mo.Threshold
 		if thr == 0 {
-			thr = metrics.DefaultAblationThreshold
+			thr = modality.DefaultAblationThreshold
 		}
 		for _, r := range res {
 			k := truth[r.ClipID]
-			t.SetScore(r.ClipID, metrics.AblationScore(float64(r.Probs[k]), float64(r.NoVideo[k]), float64(r.NoAudio[k])), thr)
+			t.SetScore(r.ClipID, modality.AblationScore(float64(r.Probs[k]), float64(r.NoVideo[k]), float64(r.NoAudio[k])), thr)
 		}
 		return t, nil
 	default:

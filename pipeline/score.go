@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/emoeval/emoeval/eval/modality"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -25,8 +26,8 @@ import (
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/metrics"
-	"github.com/emoeval/emoeval/reports/table"
-	"github.com/emoeval/emoeval/reports/tables"
+	"github.com/emoeval/emoeval/reports/papertables"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // ModelFile is a model's outputs produced elsewhere (`--model NAME=PATH[:FORMAT]`).
@@ -73,7 +74,7 @@ type ScoreOptions struct {
 // ScoreResult is what `score` shows.
 type ScoreResult struct {
 	Summary *metrics.Summary
-	Tables  []*table.Table
+	Tables  []*tabular.Table
 	// Report lists the files rendered under Out.
 	Report []string
 }
@@ -240,7 +241,7 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	tabs, err := tables.Build(summary, tables.Options{Reference: o.Report.Reference})
+	tabs, err := papertables.Build(summary, papertables.Options{Reference: o.Report.Reference})
 	if err != nil {
 		return nil, err
 	}
@@ -267,8 +268,8 @@ func Score(ctx context.Context, o ScoreOptions) (*ScoreResult, error) {
 
 // readMIFor reads an MI table and checks that it speaks of the selected clips: a table of
 // another split (or with ids written as 147.0) would otherwise make every clip multimodal.
-func readMIFor(path, format string, clips []datasets.Clip) (*metrics.MITable, error) {
-	mi, err := metrics.ReadMI(path, format)
+func readMIFor(path, format string, clips []datasets.Clip) (*modality.Table, error) {
+	mi, err := modality.Read(path, format)
 	if err != nil {
 		return nil, err
 	}
@@ -428,10 +429,10 @@ func scoreManifest(o ScoreOptions, hash string, split *datasets.Split, specs []J
 // publish finishes a run directory: it writes the summary, the MI table (nil: none) and the
 // manifest into the staging directory, beside the predictions and judgments already there, moves
 // them all into dir and renders the report from them. It returns the report's files.
-func publish(ctx context.Context, stage, dir string, summary *metrics.Summary, mi *metrics.MITable, man *Manifest, report ReportOptions) ([]string, error) {
+func publish(ctx context.Context, stage, dir string, summary *metrics.Summary, mi *modality.Table, man *Manifest, report ReportOptions) ([]string, error) {
 	files := []string{PredictionsFile, JudgmentsFile, SummaryFile, ManifestFile}
 	if mi != nil {
-		if err := metrics.WriteMIParquet(filepath.Join(stage, ModalityFile), mi); err != nil {
+		if err := modality.WriteParquet(filepath.Join(stage, ModalityFile), mi); err != nil {
 			return nil, err
 		}
 		files = append(files, ModalityFile)

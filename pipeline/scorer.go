@@ -247,13 +247,13 @@ func sampleOf(p predictions.Prediction) metrics.Sample {
 		Status: p.ParseStatus, Order: p.Order, Normalized: p.Normalized, Error: p.Error != "", Attempts: p.Attempts,
 	}
 	if p.Error == "" && len(p.Probs) == 0 {
-		s.Format = metrics.MatchFormat(p.RawOutput)
+		s.Format = parse.MatchFormat(p.RawOutput)
 		if p.Order == string(parse.OrderNoDesc) {
 			text := p.Think
 			if text == "" {
 				text = p.RawOutput
 			}
-			s.Cue = metrics.FirstCue(text)
+			s.Cue = parse.FirstCue(text)
 		}
 	}
 	return s

@@ -12,7 +12,7 @@ import (
 	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/pipeline"
 	"github.com/emoeval/emoeval/reports/compare"
-	"github.com/emoeval/emoeval/reports/table"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 type compareOptions struct {
@@ -117,7 +117,7 @@ func runCompare(cmd *cobra.Command, f *factory, opts *compareOptions) error {
 // not be made. Failures to write them are left out: the comparison's own error is the news.
 func writeCompareFailure(f *factory, opts *compareOptions, cause error) {
 	md := fmt.Sprintf("## emoeval compare: could not compare\n\n%s vs %s\n\n    %s\n",
-		table.EscapeMarkdown(opts.Base), table.EscapeMarkdown(opts.Cand), strings.ReplaceAll(cause.Error(), "\n", "\n    "))
+		tabular.EscapeMarkdown(opts.Base), tabular.EscapeMarkdown(opts.Cand), strings.ReplaceAll(cause.Error(), "\n", "\n    "))
 	if opts.Markdown != "" {
 		_ = atomicfile.WriteFile(opts.Markdown, []byte(md))
 	}

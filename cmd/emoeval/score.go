@@ -10,7 +10,7 @@ import (
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/pipeline"
-	"github.com/emoeval/emoeval/reports/table"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 type scoreOptions struct {
@@ -193,7 +193,7 @@ func checkModelName(flag, name string) error {
 }
 
 // printTables writes tables to standard output, separated by blank lines.
-func printTables(w io.Writer, tabs []*table.Table, format string) error {
+func printTables(w io.Writer, tabs []*tabular.Table, format string) error {
 	if format == "none" {
 		return nil
 	}
@@ -213,8 +213,8 @@ func printTables(w io.Writer, tabs []*table.Table, format string) error {
 // headline keeps the tables a run prints on the terminal: recognition, per-class recall, the
 // quarter tables, modality, judge agreement and comparisons. The rest (confusion matrices,
 // interval tables) are in the run's report/.
-func headline(tabs []*table.Table) []*table.Table {
-	var out []*table.Table
+func headline(tabs []*tabular.Table) []*tabular.Table {
+	var out []*tabular.Table
 	for _, t := range tabs {
 		switch {
 		case t.ID == "recognition", t.ID == "per-class", t.ID == "modality", t.ID == "agreement", t.ID == "comparisons",

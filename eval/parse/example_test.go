@@ -30,3 +30,8 @@ func ExampleMigrLabel() {
 	// "sadness" → sad
 	// "calm" → unknown
 }
+
+func ExampleFirstCue() {
+	fmt.Println(parse.FirstCue("The woman's trembling voice and tearful eyes suggest sadness."))
+	// Output: audio
+}

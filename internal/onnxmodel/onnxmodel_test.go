@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
 	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
+	"github.com/emoeval/emoeval/internal/ortenv"
 )
 
 func testModels() map[string][]byte {

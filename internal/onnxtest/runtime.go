@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
+	"github.com/emoeval/emoeval/internal/ortenv"
 )
 
 // Runtime loads ONNX Runtime for a test from $ONNXRUNTIME_SHARED_LIBRARY_PATH. Without the library

@@ -8,8 +8,8 @@ import (
 	"sync"
 
 	"github.com/emoeval/emoeval/datasets"
-	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/ortenv"
 	"github.com/emoeval/emoeval/judges"
 	ort "github.com/yalue/onnxruntime_go"
 )

@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/emoeval/emoeval/datasets"
-	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/ortenv"
 )
 
 // Activations turn the model's output into per-class probabilities.

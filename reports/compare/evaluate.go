@@ -9,7 +9,7 @@ import (
 
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/metrics"
-	"github.com/emoeval/emoeval/reports/tables"
+	"github.com/emoeval/emoeval/reports/papertables"
 )
 
 // Status is a gate's outcome.
@@ -54,10 +54,10 @@ func Evaluate(base, cand *metrics.Summary, baseModel, candModel string, gates []
 	results := make([]Result, 0, len(gates))
 	for _, g := range gates {
 		r := Result{Gate: g, Base: math.NaN(), Cand: math.NaN(), Delta: math.NaN(), PValue: math.NaN()}
-		if v, ok := tables.MetricValue(bm, g.Metric); ok {
+		if v, ok := papertables.MetricValue(bm, g.Metric); ok {
 			r.Base = v
 		}
-		if v, ok := tables.MetricValue(cm, g.Metric); ok {
+		if v, ok := papertables.MetricValue(cm, g.Metric); ok {
 			r.Cand = v
 		}
 		r.Delta = r.Cand - r.Base
@@ -78,7 +78,7 @@ func evaluate(r *Result, cand *metrics.Summary, baseModel, candModel string, com
 		r.Status, r.Message = Error, fmt.Sprintf("the baseline run has no %s for model %s", g.Metric, baseModel)
 		return
 	}
-	label := tables.MetricLabel(g.Metric)
+	label := papertables.MetricLabel(g.Metric)
 	change := fmt.Sprintf("%s %s → %s (Δ %s)", label, value(g.Metric, r.Base), value(g.Metric, r.Cand), delta(g.Metric, r.Delta))
 	pass := true
 	switch g.Rule {
@@ -102,7 +102,7 @@ func evaluate(r *Result, cand *metrics.Summary, baseModel, candModel string, com
 		}
 		alpha := g.Threshold
 		if alpha == 0 {
-			alpha = tables.Alpha(cand)
+			alpha = papertables.Alpha(cand)
 		}
 		r.Delta, r.PValue, r.Test = c.Delta, c.PValue, c.Test
 		significant := r.PValue < alpha
@@ -111,7 +111,7 @@ func evaluate(r *Result, cand *metrics.Summary, baseModel, candModel string, com
 		} else {
 			pass = !(significant && c.Delta > 0)
 		}
-		p := "p = " + tables.PValueCell(r.PValue).Text
+		p := "p = " + papertables.PValueCell(r.PValue).Text
 		if r.PValue < 0.0001 {
 			p = "p < 0.0001"
 		}
@@ -238,8 +238,8 @@ func value(metric string, v float64) string {
 	if math.IsNaN(v) {
 		return "–"
 	}
-	s := tables.FormatMetric(metric, v)
-	if tables.IsRate(metric) && !strings.HasSuffix(s, "%") {
+	s := papertables.FormatMetric(metric, v)
+	if papertables.IsRate(metric) && !strings.HasSuffix(s, "%") {
 		s += "%"
 	}
 	return s
@@ -250,8 +250,8 @@ func delta(metric string, d float64) string {
 	if math.IsNaN(d) {
 		return "–"
 	}
-	s := tables.DeltaCell(metric, d).Text
-	if tables.IsRate(metric) {
+	s := papertables.DeltaCell(metric, d).Text
+	if papertables.IsRate(metric) {
 		s += " pp"
 	}
 	return s
@@ -259,7 +259,7 @@ func delta(metric string, d float64) string {
 
 // amount prints a threshold difference: "1.00 pp" for rates.
 func amount(metric string, t float64) string {
-	if tables.IsRate(metric) {
+	if papertables.IsRate(metric) {
 		return fmt.Sprintf("%.2f pp", 100*t)
 	}
 	return fmt.Sprintf("%.3f", t)

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
-	"github.com/emoeval/emoeval/reports/tables"
+	"github.com/emoeval/emoeval/reports/papertables"
 )
 
 // Rule is how a gate judges a metric.
@@ -68,13 +68,13 @@ func ParseGate(spec string) (Gate, error) {
 		return bad("want METRIC:RULE, e.g. uar:max-drop=1pp")
 	}
 	g := Gate{Spec: spec, Metric: strings.TrimSpace(spec[:i])}
-	if err := tables.CheckMetricName(g.Metric); err != nil {
+	if err := papertables.CheckMetricName(g.Metric); err != nil {
 		return bad("%v", err)
 	}
 	ruleText, value, hasValue := strings.Cut(spec[i+1:], "=")
 	g.Rule = Rule(strings.TrimSpace(ruleText))
 	value = strings.TrimSpace(value)
-	rate := tables.IsRate(g.Metric)
+	rate := papertables.IsRate(g.Metric)
 
 	switch g.Rule {
 	case SignificantDrop, SignificantRise:

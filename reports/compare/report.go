@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/emoeval/emoeval/metrics"
-	"github.com/emoeval/emoeval/reports/table"
-	"github.com/emoeval/emoeval/reports/tables"
+	"github.com/emoeval/emoeval/reports/papertables"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // Report is a comparison's outcome, ready to render.
@@ -79,8 +79,8 @@ func (r *Report) headlineMetrics() []string {
 	candidates = append(candidates, "mi_aligned", "format_reward")
 	var out []string
 	for _, m := range candidates {
-		_, okB := tables.MetricValue(bm, m)
-		_, okC := tables.MetricValue(cm, m)
+		_, okB := papertables.MetricValue(bm, m)
+		_, okC := papertables.MetricValue(cm, m)
 		if okB && okC {
 			out = append(out, m)
 		}
@@ -90,43 +90,43 @@ func (r *Report) headlineMetrics() []string {
 
 // Tables returns the headline table ("compare-headline") and the gate table ("compare-gates"),
 // for any renderer of package table.
-func (r *Report) Tables() []*table.Table {
+func (r *Report) Tables() []*tabular.Table {
 	bm, cm := r.Base.Models[r.BaseModel], r.Cand.Models[r.CandModel]
-	head := &table.Table{
+	head := &tabular.Table{
 		ID:    "compare-headline",
 		Title: "Headline numbers",
-		Columns: []table.Column{
-			{Header: "Metric"}, {Header: "Baseline: " + r.BaseModel, Align: table.Right},
-			{Header: "Candidate: " + r.CandModel, Align: table.Right}, {Header: "Δ (pp)", Align: table.Right},
-			{Header: "Δ " + tables.CILabel(r.Cand), Align: table.Right}, {Header: "p", Align: table.Right}, {Header: "Test"},
+		Columns: []tabular.Column{
+			{Header: "Metric"}, {Header: "Baseline: " + r.BaseModel, Align: tabular.Right},
+			{Header: "Candidate: " + r.CandModel, Align: tabular.Right}, {Header: "Δ (pp)", Align: tabular.Right},
+			{Header: "Δ " + papertables.CILabel(r.Cand), Align: tabular.Right}, {Header: "p", Align: tabular.Right}, {Header: "Test"},
 		},
 		Notes: []string{"Rates in percent; Δ = candidate − baseline in percentage points (format reward: in its own units)."},
 	}
 	for _, m := range r.headlineMetrics() {
-		b, _ := tables.MetricValue(bm, m)
-		c, _ := tables.MetricValue(cm, m)
-		cells := []table.Cell{table.Str(tables.MetricLabel(m)), tables.MetricCell(m, b), tables.MetricCell(m, c)}
+		b, _ := papertables.MetricValue(bm, m)
+		c, _ := papertables.MetricValue(cm, m)
+		cells := []tabular.Cell{tabular.Str(papertables.MetricLabel(m)), papertables.MetricCell(m, b), papertables.MetricCell(m, c)}
 		if cmp, ok := findComparison(r.Comparisons, r.BaseModel, r.CandModel, m); ok {
-			cells = append(cells, tables.DeltaCell(m, cmp.Delta), table.Str(tables.DeltaCI(m, cmp.Delta, cmp.CI)), tables.PValueCell(cmp.PValue), table.Str(cmp.Test))
+			cells = append(cells, papertables.DeltaCell(m, cmp.Delta), tabular.Str(papertables.DeltaCI(m, cmp.Delta, cmp.CI)), papertables.PValueCell(cmp.PValue), tabular.Str(cmp.Test))
 		} else {
-			cells = append(cells, tables.DeltaCell(m, c-b), table.Str("–"), table.Str("–"), table.Str("–"))
+			cells = append(cells, papertables.DeltaCell(m, c-b), tabular.Str("–"), tabular.Str("–"), tabular.Str("–"))
 		}
-		head.Rows = append(head.Rows, table.Row{Cells: cells})
+		head.Rows = append(head.Rows, tabular.Row{Cells: cells})
 	}
-	gates := &table.Table{
+	gates := &tabular.Table{
 		ID:    "compare-gates",
 		Title: "Gates: " + r.verdict(),
-		Columns: []table.Column{
+		Columns: []tabular.Column{
 			{Header: "Gate"}, {Header: "Result"}, {Header: "Detail"},
 		},
 	}
 	for _, res := range r.Results {
 		mark := map[Status]string{Pass: "✅ pass", Fail: "❌ fail", Error: "⚠️ error"}[res.Status]
-		gates.Rows = append(gates.Rows, table.Row{Cells: []table.Cell{
-			table.Str(res.Gate.Spec), {Text: mark, Emph: res.Status != Pass}, table.Str(res.Message),
+		gates.Rows = append(gates.Rows, tabular.Row{Cells: []tabular.Cell{
+			tabular.Str(res.Gate.Spec), {Text: mark, Emph: res.Status != Pass}, tabular.Str(res.Message),
 		}})
 	}
-	out := []*table.Table{head, gates}
+	out := []*tabular.Table{head, gates}
 	if len(head.Rows) == 0 {
 		out = out[1:]
 	}
@@ -140,7 +140,7 @@ func (r *Report) Tables() []*table.Table {
 
 // scopeLine describes the comparison in one Markdown line, names escaped.
 func (r *Report) scopeLine() string {
-	esc := func(s string) string { return table.EscapeMarkdown(table.Sanitize(s)) }
+	esc := func(s string) string { return tabular.EscapeMarkdown(tabular.Sanitize(s)) }
 	n := r.Cand.Models[r.CandModel].N
 	return fmt.Sprintf("Baseline **%s** vs candidate **%s**: %s, %s, %s protocol, N = %d.",
 		esc(r.BaseModel), esc(r.CandModel), esc(strings.ToUpper(r.Cand.Dataset)), esc(foldsText(r.Cand.Folds)), esc(r.Cand.Protocol), n)
@@ -152,7 +152,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("## emoeval compare: " + r.verdict() + "\n\n")
 	if r.synthetic() {
-		bw.WriteString("**" + table.SyntheticMark + "**: at least one run was made from generated data.\n\n")
+		bw.WriteString("**" + tabular.SyntheticMark + "**: at least one run was made from generated data.\n\n")
 	}
 	bw.WriteString(r.scopeLine() + "\n\n")
 	if err := bw.Flush(); err != nil {
@@ -164,7 +164,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				return fmt.Errorf("write compare Markdown: %w", err)
 			}
 		}
-		if err := t.Render(w, table.MD); err != nil {
+		if err := t.Render(w, tabular.MD); err != nil {
 			return err
 		}
 	}
@@ -223,7 +223,7 @@ type junitProblem struct {
 // WriteJUnit writes JUnit XML: one testcase per gate, a failure element for a failed gate and an
 // error element for one that could not be evaluated.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	clean := table.Sanitize
+	clean := tabular.Sanitize
 	suite := junitSuite{
 		Name:     clean(fmt.Sprintf("emoeval compare %s vs %s", r.BaseModel, r.CandModel)),
 		Tests:    len(r.Results),

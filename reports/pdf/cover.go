@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/emoeval/emoeval/reports/table"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // cover prints the first page: title, a synthetic-data warning when it applies, the run's
@@ -132,7 +132,7 @@ func datasetText(name string, folds []int32, agg string) string {
 }
 
 // modelsTable lists the run's models: from Meta when given, else from the summary.
-func (d *doc) modelsTable() *table.Table {
+func (d *doc) modelsTable() *tabular.Table {
 	s := d.in.Summary
 	infos := slices.Clone(d.in.Meta.Models)
 	known := map[string]bool{}
@@ -148,9 +148,9 @@ func (d *doc) modelsTable() *table.Table {
 	if len(infos) == 0 {
 		return nil
 	}
-	t := &table.Table{ID: "models", Title: "Models", Columns: []table.Column{
+	t := &tabular.Table{ID: "models", Title: "Models", Columns: []tabular.Column{
 		{Header: "model"}, {Header: "backend"}, {Header: "model id"}, {Header: "endpoint or file"},
-		{Header: "samples", Align: table.Right},
+		{Header: "samples", Align: tabular.Right},
 	}}
 	for _, mi := range infos {
 		n := ""
@@ -161,7 +161,7 @@ func (d *doc) modelsTable() *table.Table {
 		if where == "" {
 			where = mi.Path
 		}
-		t.Rows = append(t.Rows, table.Row{Cells: []table.Cell{
+		t.Rows = append(t.Rows, tabular.Row{Cells: []tabular.Cell{
 			{Text: mi.Name}, {Text: mi.Backend}, {Text: mi.ModelID}, {Text: where}, {Text: n},
 		}})
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/pdf"
-	"github.com/emoeval/emoeval/reports/table"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // Write lays out report.pdf from a summary, tables, figure PNGs and examples.
@@ -23,8 +23,8 @@ func ExampleWrite() {
 		Summary: &metrics.Summary{Dataset: "dfew", Folds: []int32{5}, Protocol: "migr", Synthetic: true},
 		Meta: pdf.Meta{RunName: "demo", Date: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), ToolVersion: "v1.0.0",
 			Command: "emoeval demo --out runs/demo"},
-		Tables: []*table.Table{{Title: "Recognition", Columns: []table.Column{{Header: "model"}, {Header: "WAR", Align: table.Right}},
-			Rows: []table.Row{{Cells: []table.Cell{{Text: "migr"}, {Text: "75.73", Emph: true}}}}}},
+		Tables: []*tabular.Table{{Title: "Recognition", Columns: []tabular.Column{{Header: "model"}, {Header: "WAR", Align: tabular.Right}},
+			Rows: []tabular.Row{{Cells: []tabular.Cell{{Text: "migr"}, {Text: "75.73", Emph: true}}}}}},
 		Examples: []pdf.Example{{Model: "migr", ClipID: "00042", Truth: "happy", Pred: "happy", Judge: "lexicon",
 			JudgeEmotion: "sad", Explanation: "Her eyes are downcast and her voice trembles."}},
 	}

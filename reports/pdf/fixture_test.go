@@ -12,7 +12,7 @@ import (
 
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/plot"
-	"github.com/emoeval/emoeval/reports/table"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // loadFixture reads the hand-made summary that reports/plot keeps (3 models, 2 judges, MI,
@@ -35,55 +35,55 @@ func num(v float64) *float64 { return &v }
 // fixtureTables are tables like the ones reports/tables builds: a recognition table with
 // reported rows and emphasis, a quarter table, a wide confusion matrix (MAFW-sized, 12
 // columns) and a table with long text.
-func fixtureTables(s *metrics.Summary) []*table.Table {
-	rec := &table.Table{ID: "recognition", Title: "Recognition on DFEW fold 5 (%)",
-		Columns: []table.Column{{Header: "model"}, {Header: "WAR", Align: table.Right}, {Header: "UAR", Align: table.Right},
-			{Header: "macro-F1", Align: table.Right}, {Header: "unknown", Align: table.Right}},
+func fixtureTables(s *metrics.Summary) []*tabular.Table {
+	rec := &tabular.Table{ID: "recognition", Title: "Recognition on DFEW fold 5 (%)",
+		Columns: []tabular.Column{{Header: "model"}, {Header: "WAR", Align: tabular.Right}, {Header: "UAR", Align: tabular.Right},
+			{Header: "macro-F1", Align: tabular.Right}, {Header: "unknown", Align: tabular.Right}},
 		Notes: []string{"Intervals: 95% percentile bootstrap, 1000 resamples.", "Synthetic data: not a real evaluation."}}
 	rec.Rows = append(rec.Rows,
-		table.Row{Reported: true, Cells: []table.Cell{{Text: "HumanOmni-7B (reported)"}, {Text: "82.46"}, {Text: "74.86"}, {Text: "–"}, {Text: "–"}}},
-		table.Row{Reported: true, Cells: []table.Cell{{Text: "MIGR-7B (reported)"}, {Text: "–"}, {Text: "67.78"}, {Text: "–"}, {Text: "–"}}})
+		tabular.Row{Reported: true, Cells: []tabular.Cell{{Text: "HumanOmni-7B (reported)"}, {Text: "82.46"}, {Text: "74.86"}, {Text: "–"}, {Text: "–"}}},
+		tabular.Row{Reported: true, Cells: []tabular.Cell{{Text: "MIGR-7B (reported)"}, {Text: "–"}, {Text: "67.78"}, {Text: "–"}, {Text: "–"}}})
 	for i, name := range s.ModelOrder {
 		m := s.Models[name]
-		row := table.Row{Rule: i == 0, Cells: []table.Cell{{Text: name},
+		row := tabular.Row{Rule: i == 0, Cells: []tabular.Cell{{Text: name},
 			{Text: fmt.Sprintf("%.2f [%.2f, %.2f]", 100*m.WAR, 100*m.CI["war"][0], 100*m.CI["war"][1]), Value: num(m.WAR)},
 			{Text: fmt.Sprintf("%.2f", 100*m.UAR), Value: num(m.UAR), Emph: name == "migr"},
 			{Text: fmt.Sprintf("%.2f", 100*m.MacroF1)}, {Text: fmt.Sprint(m.Unknown)}}}
 		rec.Rows = append(rec.Rows, row)
 	}
-	quarter := &table.Table{ID: "quarter-gpt", Title: "Prediction × explanation (judge gpt), % of all samples",
-		Columns: []table.Column{{Header: "model"}, {Header: "TT", Align: table.Right}, {Header: "TF", Align: table.Right},
-			{Header: "FT", Align: table.Right}, {Header: "FF", Align: table.Right}, {Header: "TF over correct", Align: table.Right},
-			{Header: "EPC", Align: table.Right}, {Header: "EEA", Align: table.Right}, {Header: "fallback", Align: table.Right}}}
+	quarter := &tabular.Table{ID: "quarter-gpt", Title: "Prediction × explanation (judge gpt), % of all samples",
+		Columns: []tabular.Column{{Header: "model"}, {Header: "TT", Align: tabular.Right}, {Header: "TF", Align: tabular.Right},
+			{Header: "FT", Align: tabular.Right}, {Header: "FF", Align: tabular.Right}, {Header: "TF over correct", Align: tabular.Right},
+			{Header: "EPC", Align: tabular.Right}, {Header: "EEA", Align: tabular.Right}, {Header: "fallback", Align: tabular.Right}}}
 	for _, name := range s.ModelOrder {
 		r := s.Models[name].Reliability["gpt"]
-		quarter.Rows = append(quarter.Rows, table.Row{Cells: []table.Cell{{Text: name},
+		quarter.Rows = append(quarter.Rows, tabular.Row{Cells: []tabular.Cell{{Text: name},
 			{Text: pctText(r.TT)}, {Text: pctText(r.TF), Emph: name == "migr"}, {Text: pctText(r.FT)}, {Text: pctText(r.FF)},
 			{Text: pctText(r.TFGivenCorrect)}, {Text: pctText(r.EPC)}, {Text: pctText(r.EEA)}, {Text: pctText(r.Fallback)}}})
 	}
 	mafw := []string{"anger", "disgust", "fear", "happiness", "neutral", "sadness", "surprise", "contempt", "anxiety", "helplessness", "disappointment"}
-	conf := &table.Table{ID: "confusion-wide", Title: "Confusion matrix, MAFW-sized (counts)",
-		Columns: []table.Column{{Header: "true \\ predicted"}}}
+	conf := &tabular.Table{ID: "confusion-wide", Title: "Confusion matrix, MAFW-sized (counts)",
+		Columns: []tabular.Column{{Header: "true \\ predicted"}}}
 	for _, l := range append(mafw, "unknown") {
-		conf.Columns = append(conf.Columns, table.Column{Header: l, Align: table.Right})
+		conf.Columns = append(conf.Columns, tabular.Column{Header: l, Align: tabular.Right})
 	}
 	for i, l := range mafw {
-		row := table.Row{Cells: []table.Cell{{Text: l}}}
+		row := tabular.Row{Cells: []tabular.Cell{{Text: l}}}
 		for j := 0; j <= len(mafw); j++ {
-			row.Cells = append(row.Cells, table.Cell{Text: fmt.Sprint((i*7 + j*13) % 250), Emph: i == j})
+			row.Cells = append(row.Cells, tabular.Cell{Text: fmt.Sprint((i*7 + j*13) % 250), Emph: i == j})
 		}
 		conf.Rows = append(conf.Rows, row)
 	}
-	cmp := &table.Table{ID: "comparisons", Title: "Paired comparisons (candidate − baseline)",
-		Columns: []table.Column{{Header: "baseline"}, {Header: "candidate"}, {Header: "metric"}, {Header: "Δ", Align: table.Right},
-			{Header: "95% CI", Align: table.Right}, {Header: "p", Align: table.Right}, {Header: "test"}, {Header: "reading"}}}
-	cmp.Rows = []table.Row{
-		{Cells: []table.Cell{{Text: "r1-omni"}, {Text: "migr"}, {Text: "uar"}, {Text: "+4.10"}, {Text: "[+1.2, +7.0]"}, {Text: "0.004"}, {Text: "paired-bootstrap"},
+	cmp := &tabular.Table{ID: "comparisons", Title: "Paired comparisons (candidate − baseline)",
+		Columns: []tabular.Column{{Header: "baseline"}, {Header: "candidate"}, {Header: "metric"}, {Header: "Δ", Align: tabular.Right},
+			{Header: "95% CI", Align: tabular.Right}, {Header: "p", Align: tabular.Right}, {Header: "test"}, {Header: "reading"}}}
+	cmp.Rows = []tabular.Row{
+		{Cells: []tabular.Cell{{Text: "r1-omni"}, {Text: "migr"}, {Text: "uar"}, {Text: "+4.10"}, {Text: "[+1.2, +7.0]"}, {Text: "0.004"}, {Text: "paired-bootstrap"},
 			{Text: "The candidate recognises emotions better on the same clips; the interval excludes zero.", Emph: true}}},
-		{Cells: []table.Cell{{Text: "r1-omni"}, {Text: "migr"}, {Text: "gpt.tf"}, {Text: "−6.80"}, {Text: "[−8.1, −5.5]"}, {Text: "<0.001"}, {Text: "mcnemar-exact"},
+		{Cells: []tabular.Cell{{Text: "r1-omni"}, {Text: "migr"}, {Text: "gpt.tf"}, {Text: "−6.80"}, {Text: "[−8.1, −5.5]"}, {Text: "<0.001"}, {Text: "mcnemar-exact"},
 			{Text: "Far fewer correct predictions come with an inconsistent explanation."}}},
 	}
-	return []*table.Table{rec, quarter, conf, cmp}
+	return []*tabular.Table{rec, quarter, conf, cmp}
 }
 
 func pctText(v float64) string { return fmt.Sprintf("%.2f", 100*v) }

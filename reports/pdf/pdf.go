@@ -16,7 +16,7 @@ import (
 
 	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/metrics"
-	"github.com/emoeval/emoeval/reports/table"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // Input is everything the report shows.
@@ -24,7 +24,7 @@ type Input struct {
 	Summary *metrics.Summary
 	Meta    Meta
 	// Tables are printed in order, each fitted to the page width (landscape when it must).
-	Tables []*table.Table
+	Tables []*tabular.Table
 	// Figures are PNG (or JPEG) files, printed in order at the page width.
 	Figures []string
 	// Examples are correct predictions with inconsistent explanations; at most

@@ -19,7 +19,7 @@ import (
 
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/plot"
-	"github.com/emoeval/emoeval/reports/table"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 var pageObject = regexp.MustCompile(`/Type /Page\s`)
@@ -170,18 +170,18 @@ func TestRealDataHasNoWatermark(t *testing.T) {
 
 func hostileInput(t testing.TB) Input {
 	s := loadFixture(t)
-	hostileTable := &table.Table{ID: "x", Title: hostileText[0], Columns: []table.Column{{Header: hostileText[1]}, {Header: "n", Align: table.Right}},
+	hostileTable := &tabular.Table{ID: "x", Title: hostileText[0], Columns: []tabular.Column{{Header: hostileText[1]}, {Header: "n", Align: tabular.Right}},
 		Notes: hostileText}
 	for _, h := range hostileText {
-		hostileTable.Rows = append(hostileTable.Rows, table.Row{Cells: []table.Cell{{Text: h + strings.Repeat("y", 400)}, {Text: h, Emph: true}}})
+		hostileTable.Rows = append(hostileTable.Rows, tabular.Row{Cells: []tabular.Cell{{Text: h + strings.Repeat("y", 400)}, {Text: h, Emph: true}}})
 	}
-	hostileTable.Rows = append(hostileTable.Rows, table.Row{Cells: []table.Cell{{Text: "more cells than columns"}, {Text: "1"}, {Text: "extra"}}}, table.Row{})
+	hostileTable.Rows = append(hostileTable.Rows, tabular.Row{Cells: []tabular.Cell{{Text: "more cells than columns"}, {Text: "1"}, {Text: "extra"}}}, tabular.Row{})
 	in := Input{
 		Summary: s,
 		Meta: Meta{RunName: strings.Join(hostileText, " "), ToolVersion: hostileText[2], DatasetFile: hostileText[3],
 			Command: strings.Repeat("--flag=\xff ", 300), Judges: hostileText,
 			Models: []ModelInfo{{Name: hostileText[4], Backend: hostileText[0], Endpoint: "::not a url?key=secret"}}},
-		Tables:   []*table.Table{hostileTable, nil, {}},
+		Tables:   []*tabular.Table{hostileTable, nil, {}},
 		Examples: fixtureExamples(),
 	}
 	return in
@@ -211,7 +211,7 @@ func TestDegenerateInputs(t *testing.T) {
 		"nothing":      {},
 		"summary only": {Summary: loadFixture(t)},
 		"empty parts": {Summary: &metrics.Summary{}, Examples: []Example{{}},
-			Tables: []*table.Table{{Title: "no columns"}, {Columns: []table.Column{{Header: "a"}}}}},
+			Tables: []*tabular.Table{{Title: "no columns"}, {Columns: []tabular.Column{{Header: "a"}}}}},
 	}
 	for name, in := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -267,7 +267,7 @@ func TestTableLayout(t *testing.T) {
 	d := newDoc(Input{Summary: &metrics.Summary{}})
 	tables := fixtureTables(loadFixture(t))
 	tests := []struct {
-		table     *table.Table
+		table     *tabular.Table
 		landscape bool
 		wrapped   bool
 	}{
@@ -293,7 +293,7 @@ func TestTableLayout(t *testing.T) {
 		for c, w := range lay.widths {
 			if w < natural[c]-1e-9 {
 				wrapped = true
-				if g.align[c] != table.Left {
+				if g.align[c] != tabular.Left {
 					t.Errorf("%s: numeric column %q wraps", tt.table.ID, g.header[c])
 				}
 			}
@@ -351,8 +351,8 @@ func FuzzExplanation(f *testing.F) {
 			d.f.AddPage()
 		}
 		d.example(Example{Model: model, ClipID: model, Judge: model, JudgeEmotion: explanation, Explanation: explanation})
-		d.table(&table.Table{Title: model, Columns: []table.Column{{Header: model}, {Header: "n", Align: table.Right}},
-			Rows: []table.Row{{Cells: []table.Cell{{Text: explanation}, {Text: model, Emph: true}}, Reported: true}}}, true)
+		d.table(&tabular.Table{Title: model, Columns: []tabular.Column{{Header: model}, {Header: "n", Align: tabular.Right}},
+			Rows: []tabular.Row{{Cells: []tabular.Cell{{Text: explanation}, {Text: model, Emph: true}}, Reported: true}}}, true)
 		if err := d.f.Error(); err != nil {
 			t.Fatalf("layout of %q / %q: %v", explanation, model, err)
 		}

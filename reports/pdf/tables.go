@@ -4,7 +4,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/emoeval/emoeval/reports/table"
+	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // Table layout constants (mm, pt).
@@ -23,17 +23,17 @@ type layout struct {
 // grid is a table's text, cleaned and padded to a rectangle.
 type grid struct {
 	header []string
-	align  []table.Align
+	align  []tabular.Align
 	rows   [][]string
-	src    []table.Row
+	src    []tabular.Row
 }
 
-func newGrid(t *table.Table) grid {
+func newGrid(t *tabular.Table) grid {
 	n := len(t.Columns)
 	for _, r := range t.Rows {
 		n = max(n, len(r.Cells))
 	}
-	g := grid{header: make([]string, n), align: make([]table.Align, n), src: t.Rows}
+	g := grid{header: make([]string, n), align: make([]tabular.Align, n), src: t.Rows}
 	for i, c := range t.Columns {
 		g.header[i] = clean(c.Header, 200)
 		g.align[i] = c.Align
@@ -54,7 +54,7 @@ func (g grid) emph(r, c int) bool {
 
 // table prints t: title, header row, rows (reported rows shaded and in italics, emphasised
 // cells bold, rules where asked) and notes. The header row repeats after a page break.
-func (d *doc) table(t *table.Table, markSynthetic bool) {
+func (d *doc) table(t *tabular.Table, markSynthetic bool) {
 	g := newGrid(t)
 	if len(g.header) == 0 {
 		return
@@ -172,7 +172,7 @@ func (d *doc) wrap(text string, w float64) []string {
 	return d.lines(text, w-2*cellPadX)
 }
 
-func (d *doc) row(cells []string, l layout, lineH, h float64, reported bool, style func(int) string, align []table.Align) {
+func (d *doc) row(cells []string, l layout, lineH, h float64, reported bool, style func(int) string, align []tabular.Align) {
 	f := d.f
 	y := f.GetY()
 	if reported {
@@ -192,11 +192,11 @@ func (d *doc) row(cells []string, l layout, lineH, h float64, reported bool, sty
 	f.SetXY(marginX, y+h)
 }
 
-func alignStr(a table.Align) string {
+func alignStr(a tabular.Align) string {
 	switch a {
-	case table.Right:
+	case tabular.Right:
 		return "R"
-	case table.Center:
+	case tabular.Center:
 		return "C"
 	}
 	return "L"
@@ -251,7 +251,7 @@ func (d *doc) measure(g grid, size, avail float64) (natural, minimum []float64) 
 		for _, line := range strings.Split(text, "\n") {
 			lineW := d.f.GetStringWidth(line) + 2*cellPadX
 			natural[c] = math.Max(natural[c], lineW)
-			if !header && g.align[c] != table.Left {
+			if !header && g.align[c] != tabular.Left {
 				minimum[c] = math.Max(minimum[c], math.Min(lineW, avail/3))
 				continue
 			}

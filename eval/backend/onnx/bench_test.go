@@ -14,9 +14,9 @@ import (
 	"unsafe"
 
 	"github.com/emoeval/emoeval/datasets"
-	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
 	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
+	"github.com/emoeval/emoeval/internal/ortenv"
 	ort "github.com/yalue/onnxruntime_go"
 )
 

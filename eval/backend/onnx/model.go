@@ -9,8 +9,8 @@ import (
 	"sync"
 
 	"github.com/emoeval/emoeval/datasets"
-	"github.com/emoeval/emoeval/eval/backend/onnx/ortenv"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/ortenv"
 	ort "github.com/yalue/onnxruntime_go"
 )
 

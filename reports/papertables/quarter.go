@@ -1,0 +1,173 @@
+package papertables
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports/reference"
+	"github.com/emoeval/emoeval/reports/tabular"
+)
+
+// Quarter is the quarter table of one judge, models as rows: TT, TF, FT, FF as shares of all
+// samples, TF over correct predictions, EPC, EEA, the fallback rate ("18.10%": percent, two
+// decimals, as the authors' script prints), judge errors, and TF's interval when present. With
+// opt.Reference the published TF rates follow, marked reported. Nil when no model has the judge.
+func Quarter(s *metrics.Summary, judge string, opt Options) *tabular.Table {
+	names := modelsWithJudge(s, judge)
+	if len(names) == 0 {
+		return nil
+	}
+	t := &tabular.Table{
+		ID:    "quarter-" + tabular.Slug(judge),
+		Title: "Prediction × explanation under judge " + judge + ": " + scope(s),
+		Columns: []tabular.Column{
+			{Header: "Model"}, {Header: "N", Align: tabular.Right},
+			{Header: "TT", Align: tabular.Right}, {Header: "TF", Align: tabular.Right},
+			{Header: "FT", Align: tabular.Right}, {Header: "FF", Align: tabular.Right},
+			{Header: "TF / correct", Align: tabular.Right}, {Header: "EPC", Align: tabular.Right},
+			{Header: "EEA", Align: tabular.Right}, {Header: "Fallback", Align: tabular.Right},
+			{Header: "Errors", Align: tabular.Right},
+		},
+	}
+	tfCI := anyCI(s, names, judge+".tf")
+	if tfCI {
+		t.Columns = append(t.Columns, tabular.Column{Header: "TF " + CILabel(s), Align: tabular.Right})
+	}
+	var unknown []string
+	for _, m := range names {
+		r := s.Models[m].Reliability[judge]
+		cells := []tabular.Cell{
+			tabular.Str(m), tabular.Count(r.N),
+			quarterPct(r.TT), quarterPct(r.TF), quarterPct(r.FT), quarterPct(r.FF),
+			quarterPct(r.TFGivenCorrect), quarterPct(r.EPC), quarterPct(r.EEA), quarterPct(r.Fallback),
+			tabular.Count(r.Errors),
+		}
+		if tfCI {
+			ci, ok := s.Models[m].CI[judge+".tf"]
+			cells = append(cells, ciCell(ci, ok))
+		}
+		t.Rows = append(t.Rows, tabular.Row{Cells: cells})
+		if r.Unknown > 0 {
+			unknown = append(unknown, fmt.Sprintf("%s %d", m, r.Unknown))
+		}
+	}
+	emphasize(t.Rows, 3, true)
+	emphasize(t.Rows, 6, true)
+	emphasize(t.Rows, 7, false)
+	emphasize(t.Rows, 8, false)
+	t.Notes = append(t.Notes,
+		"Prediction correct? × explanation correct? (the judge's emotion for the explanation equals the ground truth), as shares of all N samples; an unparsable answer counts as FF.",
+		"TF = correct prediction, inconsistent explanation; TF / correct = TF / (TT + TF); EPC = prediction equals the judge's emotion; EEA = TT + FT; Fallback = judge replies the migr protocol mapped to neutral. Bold: best computed value.")
+	if len(unknown) > 0 {
+		how := "the explanation counts as not matching the ground truth"
+		if s.Protocol == "migr" {
+			how = "the sample counts as FF, as in the authors' consistency script"
+		}
+		t.Notes = append(t.Notes, "Judge replies outside the label set ("+how+"): "+strings.Join(unknown, ", ")+".")
+	}
+	if tfCI {
+		t.Notes = append(t.Notes, ciNote(s))
+	}
+	if opt.Reference {
+		addReportedTF(s, t)
+	}
+	return finish(s, t)
+}
+
+func addReportedTF(s *metrics.Summary, t *tabular.Table) {
+	refs := reference.InconsistencyFor(s.Dataset)
+	for i, r := range refs {
+		cells := []tabular.Cell{tabular.Str(r.Model), tabular.Str(notAvailable), tabular.Str(notAvailable), reportedCell(r.TFAll.Text, "%")}
+		cells = append(cells, fill(len(t.Columns)-4, notAvailable)...)
+		t.Rows = append(t.Rows, tabular.Row{Cells: cells, Reported: true, Rule: i == 0})
+		t.Notes = append(t.Notes, fmt.Sprintf("Reported %s TF (share of all samples): %s.", r.Model, r.Source))
+		if r.TFQuoted.Reported() {
+			t.Notes = append(t.Notes, fmt.Sprintf("The %s abstract quotes correct predictions with inconsistent explanations falling from %s%% to %s%% without stating the denominator; compare with both TF and TF / correct.",
+				r.Model, r.BaselineQuoted.Text, r.TFQuoted.Text))
+		}
+	}
+}
+
+// QuarterCI lists the intervals of every quarter-table metric of one judge, models as rows
+// ("quarter-ci-<judge>"). Nil when the summary has none.
+func QuarterCI(s *metrics.Summary, judge string) *tabular.Table {
+	names := modelsWithJudge(s, judge)
+	var keys []string
+	for _, k := range JudgeMetrics() {
+		if anyCI(s, names, judge+"."+k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	t := &tabular.Table{
+		ID:      "quarter-ci-" + tabular.Slug(judge),
+		Title:   "Quarter-table intervals (" + CILabel(s) + ", %) under judge " + judge + ": " + scope(s),
+		Columns: []tabular.Column{{Header: "Model"}},
+		Notes:   []string{ciNote(s)},
+	}
+	for _, k := range keys {
+		t.Columns = append(t.Columns, tabular.Column{Header: strings.TrimPrefix(MetricLabel(judge+"."+k), judge+" "), Align: tabular.Right})
+	}
+	for _, m := range names {
+		cells := []tabular.Cell{tabular.Str(m)}
+		for _, k := range keys {
+			ci, ok := s.Models[m].CI[judge+"."+k]
+			cells = append(cells, ciCell(ci, ok))
+		}
+		t.Rows = append(t.Rows, tabular.Row{Cells: cells})
+	}
+	return finish(s, t)
+}
+
+func modelsWithJudge(s *metrics.Summary, judge string) []string {
+	var out []string
+	for _, m := range models(s) {
+		if s.Models[m].Reliability[judge] != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ByJudge sets the judges side by side: one row per model and judge with the quarter cells, TF
+// over correct predictions and EPC, so that a reader sees at once how far the judges agree on
+// the headline number. Nil with fewer than two judges.
+func ByJudge(s *metrics.Summary) *tabular.Table {
+	js := judges(s)
+	if len(js) < 2 {
+		return nil
+	}
+	t := &tabular.Table{
+		ID:    "quarter-by-judge",
+		Title: "Prediction × explanation, judges side by side: " + scope(s),
+		Columns: []tabular.Column{
+			{Header: "Model"}, {Header: "Judge"},
+			{Header: "TT", Align: tabular.Right}, {Header: "TF", Align: tabular.Right},
+			{Header: "FT", Align: tabular.Right}, {Header: "FF", Align: tabular.Right},
+			{Header: "TF / correct", Align: tabular.Right}, {Header: "EPC", Align: tabular.Right},
+		},
+	}
+	for _, m := range models(s) {
+		first := true
+		for _, j := range js {
+			r := s.Models[m].Reliability[j]
+			if r == nil {
+				continue
+			}
+			t.Rows = append(t.Rows, tabular.Row{Rule: first && len(t.Rows) > 0, Cells: []tabular.Cell{
+				tabular.Str(m), tabular.Str(j),
+				quarterPct(r.TT), quarterPct(r.TF), quarterPct(r.FT), quarterPct(r.FF),
+				quarterPct(r.TFGivenCorrect), quarterPct(r.EPC),
+			}})
+			first = false
+		}
+	}
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	t.Notes = append(t.Notes, "Shares of all N samples; TF = correct prediction, inconsistent explanation; TF / correct = TF / (TT + TF). Judge agreement: see the agreement table.")
+	return finish(s, t)
+}
