@@ -13,7 +13,7 @@ export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(ORT_LINK)
 FUZZTIME ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: all build test bench fuzz demo smoke ort vet clean
+.PHONY: all build test bench fuzz demo smoke ort ort-gpu gpu-check vet clean
 
 all: build
 
@@ -35,6 +35,39 @@ $(ORT_LIB):
 	  echo "$(ORT_SHA256)  $$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c --quiet - && \
 	  mv "$$tmp"/package/bin/napi-v6/linux/x64/libonnxruntime.so.1 $@.part && mv $@.part $@
 	@echo "ONNX Runtime $(ORT_VERSION): $(ORT_LIB)"
+
+# ort-gpu adds ONNX Runtime's CUDA provider beside the library of `make ort`: onnxruntime-node
+# ships none, so its two libraries come from the npm package of a Unity plugin built from the same
+# ONNX Runtime release (ORT_VERSION, CUDA 13), checked by sha256. Running on a GPU also needs the
+# NVIDIA driver (580 or newer), the CUDA 13 runtime, cuBLAS and cuRAND and cuDNN 9 on the loader's
+# path (a CUDA install, or the lib folders of pip's nvidia-*-cu13 wheels on LD_LIBRARY_PATH).
+ORT_GPU_PKG := com.github.asus4.onnxruntime.linux-x64-gpu
+ORT_GPU_PKG_VERSION := 0.4.9
+ORT_CUDA_SHA256 := 56cf3254b118ad837ccc4ed8f6d1b23504bbf7ef91b34cbc0b289cb7f10b3037
+ORT_SHARED_SHA256 := c6a12593396095f5670160e284c35d1700b7708cf3037b7042e2a5200ccae772
+ORT_GPU_LIBS := $(ORT_DIR)/libonnxruntime_providers_cuda.so $(ORT_DIR)/libonnxruntime_providers_shared.so
+
+ort-gpu: ort $(ORT_GPU_LIBS)
+	@echo "ONNX Runtime $(ORT_VERSION) with its CUDA provider in $(ORT_DIR) (needs NVIDIA driver >= 580, CUDA 13, cuDNN 9):"
+	@echo "export ONNXRUNTIME_SHARED_LIBRARY_PATH=$(ORT_LINK)"
+
+# One download gives both files; each is checked before it takes its final name.
+$(ORT_GPU_LIBS) &:
+	@mkdir -p $(ORT_DIR)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && dir=package/Plugins/Linux/x64 && \
+	  (cd "$$tmp" && npm pack --silent $(ORT_GPU_PKG)@$(ORT_GPU_PKG_VERSION) >/dev/null) && \
+	  tar --no-same-owner -xzf "$$tmp"/$(ORT_GPU_PKG)-$(ORT_GPU_PKG_VERSION).tgz -C "$$tmp" \
+	    $$dir/libonnxruntime_providers_cuda.so $$dir/libonnxruntime_providers_shared.so && \
+	  printf '%s  %s\n' $(ORT_CUDA_SHA256) "$$tmp/$$dir/libonnxruntime_providers_cuda.so" \
+	    $(ORT_SHARED_SHA256) "$$tmp/$$dir/libonnxruntime_providers_shared.so" | sha256sum -c --quiet - && \
+	  for f in libonnxruntime_providers_cuda.so libonnxruntime_providers_shared.so; do \
+	    mv "$$tmp/$$dir/$$f" $(ORT_DIR)/$$f.part && mv $(ORT_DIR)/$$f.part $(ORT_DIR)/$$f || exit 1; done
+
+# gpu-check runs scripts/gpu-check.sh: the ONNX backend on cuda:0, cpu and auto, agreement and
+# speed against a bare onnxruntime_go loop; without a GPU it checks the CPU path and the device
+# errors and says so. See the script for running it from prebuilt binaries on a machine without Go.
+gpu-check:
+	bash scripts/gpu-check.sh
 
 vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: files above need formatting"; exit 1; }

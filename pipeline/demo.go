@@ -13,6 +13,7 @@ import (
 	"github.com/emoeval/emoeval/eval/sim"
 	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/internal/onnxmodel"
+	"github.com/emoeval/emoeval/pipeline/spec"
 )
 
 // DemoOptions configure `emoeval demo`.
@@ -88,9 +89,14 @@ func Demo(ctx context.Context, o DemoOptions) (*RunResult, error) {
 	if err := atomicfile.WriteFile(cfgPath, []byte(demoConfig(url, filepath.ToSlash(relSplit), filepath.ToSlash(relONNX)))); err != nil {
 		return nil, err
 	}
+	env := func(string) (string, bool) { return "", false }
+	s, err := LoadSpec(cfgPath, env, spec.Registries{})
+	if err != nil {
+		return nil, err
+	}
 	return Run(ctx, RunOptions{
-		Config: cfgPath, Out: filepath.Join(o.Out, "run"), Force: true, Grace: 5 * time.Second,
-		Progress: o.Progress, Logf: o.Logf, Env: func(string) (string, bool) { return "", false },
+		Spec: s, ConfigFile: cfgPath, Kind: KindRun, Out: filepath.Join(o.Out, "run"), Force: true, Grace: 5 * time.Second,
+		Progress: o.Progress, Logf: o.Logf, Env: env,
 		HTTP: o.HTTP, Command: o.Command, ResumeCommand: o.Command, Now: o.Now,
 	})
 }

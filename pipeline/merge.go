@@ -2,9 +2,7 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"github.com/emoeval/emoeval/eval/modality"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,24 +10,27 @@ import (
 	"time"
 
 	"github.com/emoeval/emoeval/datasets"
-	"github.com/emoeval/emoeval/eval/config"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/predictions"
+	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/parquetio"
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/pipeline/spec"
 	"github.com/emoeval/emoeval/reports/papertables"
 )
 
 // MergeOptions configure `emoeval merge`.
 type MergeOptions struct {
-	Shards  []string
-	Out     string
-	Force   bool
-	Command string
-	Now     func() time.Time
+	Shards     []string
+	Out        string
+	Force      bool
+	Command    string
+	Now        func() time.Time
+	Registries spec.Registries
 }
 
 // Merge joins the run directories of a sharded run into one, after checking that they share
@@ -38,6 +39,9 @@ type MergeOptions struct {
 func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Registries.Backends == nil {
+		o.Registries = spec.DefaultRegistries()
 	}
 	if len(o.Shards) == 0 {
 		return nil, inputerr.New("", "give the shard run directories to merge")
@@ -53,23 +57,25 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	if err := checkShards(o.Shards, mans); err != nil {
 		return nil, err
 	}
-	var cfg config.Config
-	if err := json.Unmarshal(mans[0].Config, &cfg); err != nil {
-		return nil, inputerr.New(filepath.Join(o.Shards[0], ManifestFile), "cannot read its configuration: %v", err)
+	s, err := specOfManifest(o.Shards[0], mans[0], o.Registries)
+	if err != nil {
+		return nil, err
 	}
-	split, clips, _, err := loadSelection(cfg.Dataset.Split, cfg.Dataset.Labels, cfg.Dataset.Folds, cfg.Dataset.SplitKind)
+	sel, err := loadSelection(s.Dataset.Split, s.Dataset.Labels, s.Dataset.FoldNumbers(), s.Dataset.SplitKind)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkSameInputs(o.Shards, mans); err != nil {
 		return nil, err
 	}
-	if err := checkSplitUnchanged(mans[0], cfg.Dataset.Split); err != nil {
+	if err := checkSplitUnchanged(mans[0], s.Dataset.Split); err != nil {
 		return nil, err
 	}
-	if err := CheckRunDir(o.Out, mans[0].ConfigSHA256, o.Force); err != nil {
+	rd := &runDir{path: o.Out}
+	if err := rd.open(RunOptions{Force: o.Force}, mans[0].ConfigSHA256); err != nil {
 		return nil, err
 	}
+	defer rd.close()
 
 	var (
 		preds   []predictions.Prediction
@@ -77,69 +83,34 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 		miParts []*modality.Table
 	)
 	for _, d := range o.Shards {
-		p, err := predictions.ReadPredictions(filepath.Join(d, PredictionsFile))
+		r, err := readRows(d)
 		if err != nil {
 			return nil, err
 		}
-		preds = append(preds, p...)
-		js, err := judges.ReadJudgments(filepath.Join(d, JudgmentsFile))
-		if err != nil {
-			return nil, err
-		}
-		judged = append(judged, js...)
-		if mp := filepath.Join(d, ModalityFile); fileExists(mp) {
-			t, err := modality.ReadParquet(mp)
-			if err != nil {
-				return nil, err
-			}
-			miParts = append(miParts, t)
+		preds, judged = append(preds, r.preds...), append(judged, r.judged...)
+		if r.mi != nil {
+			miParts = append(miParts, r.mi)
 		}
 	}
-	if err := checkCoverage(&cfg, clips, preds, o.Shards); err != nil {
+	if err := checkCoverage(s, sel.clips, preds, o.Shards); err != nil {
 		return nil, err
 	}
 	sortRows(preds, judged)
 
-	b, err := metrics.NewBuilder(metricsOptions(&cfg, split), clips)
+	b, err := metrics.NewBuilder(metricsOptions(s, sel.split), sel.clips)
 	if err != nil {
 		return nil, err
 	}
-	// Models and judges are added in the order a single run adds them, so that the summary
-	// lists them the same way.
-	for _, mc := range cfg.Models {
-		for _, v := range modelVariants(mc) {
-			name := variantName(mc.Name, v)
-			if err := b.AddModel(name, mc.Backend, v); err != nil {
-				return nil, err
-			}
-			for _, p := range preds {
-				if p.Model == name {
-					if err := b.AddSample(name, sampleOf(p)); err != nil {
-						return nil, err
-					}
-				}
-			}
-		}
+	if err := scoreRows(b, scoredModels(s), judgeNames(s), preds, judged); err != nil {
+		return nil, err
 	}
-	judgeOrder := judgeNames(cfg.Judges)
-	for _, mc := range cfg.Models {
-		for _, jn := range judgeOrder {
-			for _, j := range judged {
-				if j.Model == mc.Name && j.Judge == jn {
-					if err := b.AddJudgment(j.Model, j.Judge, j.ClipID, outcomeOf(j)); err != nil {
-						return nil, err
-					}
-				}
-			}
-		}
-	}
-	if err := addHumans(b, cfg.Human, split.Labels); err != nil {
+	if err := addHumans(b, s.Human, sel.split.Labels); err != nil {
 		return nil, err
 	}
 	var mi *modality.Table
-	if cfg.Modality != nil {
-		if cfg.Modality.From == "variants" {
-			mi, err = b.MIFromVariants(variantName(cfg.Modality.Model, predictions.VariantVideo), variantName(cfg.Modality.Model, predictions.VariantAudio))
+	if s.Modality != nil {
+		if s.Modality.From == "variants" {
+			mi, err = b.MIFromVariants(variant.Video.ScoredName(s.Modality.Model), variant.Audio.ScoredName(s.Modality.Model))
 			if err != nil {
 				return nil, err
 			}
@@ -152,37 +123,24 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, mc := range cfg.Models {
-		if ms := summary.Models[mc.Name]; ms != nil {
-			ms.Backend = mc.Backend
-		}
-	}
+	setBackends(summary, s)
 	res := &RunResult{Dir: o.Out, Summary: summary}
 	for _, p := range preds {
 		if p.Error != "" {
 			res.Failed++
 		}
 	}
-	if res.Tables, err = papertables.Build(summary, papertables.Options{Reference: cfg.Report.ReferenceRows()}); err != nil {
+	if res.Tables, err = papertables.Build(summary, papertables.Options{Reference: s.Report.Reference}); err != nil {
 		return nil, err
 	}
-
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+	if err := writeRows(filepath.Join(rd.stage, PredictionsFile), preds); err != nil {
 		return nil, err
 	}
-	stage, err := os.MkdirTemp(o.Out, ".staging-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(stage)
-	if err := writeRows(filepath.Join(stage, PredictionsFile), preds); err != nil {
-		return nil, err
-	}
-	if err := writeRows(filepath.Join(stage, JudgmentsFile), judged); err != nil {
+	if err := writeRows(filepath.Join(rd.stage, JudgmentsFile), judged); err != nil {
 		return nil, err
 	}
 	man := *mans[0]
-	man.Kind, man.Shard, man.Command, man.ToolVersion = "merge", "", o.Command, version.String()
+	man.Kind, man.Shard, man.Command, man.ToolVersion = KindMerge, "", o.Command, version.String()
 	man.Counts = &RunCounts{}
 	man.Started, man.Finished = mans[0].Started, o.Now().UTC()
 	for _, m := range mans {
@@ -205,10 +163,20 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 		man.Inputs = append(man.Inputs, in)
 	}
 	res.Counts = *man.Counts
-	if res.Report, err = publish(ctx, stage, o.Out, summary, mi, &man, reportOptions(cfg.Report)); err != nil {
+	if res.Report, err = rd.publish(ctx, summary, mi, &man, reportOptions(s.Report)); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// specOfManifest reads back the specification a run's manifest records, through the same parser
+// as a configuration file (its JSON form is YAML), without checking the outside world again.
+func specOfManifest(dir string, m *Manifest, r spec.Registries) (*spec.Spec, error) {
+	s, err := spec.Parse(filepath.Join(dir, ManifestFile), m.Config, spec.Options{Registries: r})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the configuration its manifest records: %w", err)
+	}
+	return s, nil
 }
 
 // checkShards requires one configuration and every shard index of one count exactly once.
@@ -291,15 +259,15 @@ func checkSplitUnchanged(m *Manifest, path string) error {
 }
 
 // checkCoverage requires exactly one prediction per model, variant and clip.
-func checkCoverage(cfg *config.Config, clips []datasets.Clip, preds []predictions.Prediction, dirs []string) error {
+func checkCoverage(s *spec.Spec, clips []datasets.Clip, preds []predictions.Prediction, dirs []string) error {
 	count := map[string]int{}
 	for _, p := range preds {
 		count[p.Model+"\x00"+datasets.NormalizeID(p.ClipID)]++
 	}
 	var problems []string
-	for _, mc := range cfg.Models {
-		for _, v := range modelVariants(mc) {
-			name := variantName(mc.Name, v)
+	for _, mc := range s.Models {
+		for _, v := range mc.Base().Variants {
+			name := v.ScoredName(mc.Base().Name)
 			missing, twice := 0, 0
 			for _, c := range clips {
 				switch n := count[name+"\x00"+datasets.NormalizeID(c.ClipID)]; {
@@ -309,7 +277,7 @@ func checkCoverage(cfg *config.Config, clips []datasets.Clip, preds []prediction
 					twice++
 				}
 			}
-			if mc.Backend == "replay" && missing > 0 && twice == 0 {
+			if mc.Base().Backend == "replay" && missing > 0 && twice == 0 {
 				continue // a replayed file need not cover every clip
 			}
 			if missing > 0 || twice > 0 {
@@ -330,14 +298,6 @@ func sortRows(preds []predictions.Prediction, judged []judges.Judgment) {
 	slices.SortStableFunc(judged, func(a, b judges.Judgment) int {
 		return strings.Compare(a.Judge+"\x00"+a.Model+"\x00"+a.ClipID, b.Judge+"\x00"+b.Model+"\x00"+b.ClipID)
 	})
-}
-
-func judgeNames(js []config.Judge) []string {
-	var out []string
-	for _, j := range js {
-		out = append(out, j.Name)
-	}
-	return out
 }
 
 func mergeMI(parts []*modality.Table) *modality.Table {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/emoeval/emoeval/eval/backend"
 	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
@@ -25,6 +26,10 @@ const (
 	SummaryFile     = "summary.json"
 	CacheFile       = "cache.sqlite"
 	ReportDir       = "report"
+	// PartialManifestFile is the manifest of a run under way: it marks the directory as that
+	// configuration's (for --resume and --force) while manifest.json still describes the last
+	// finished run, which stays finished (and reportable) until the new one completes.
+	PartialManifestFile = "manifest.partial.json"
 )
 
 // ManifestSchema names the manifest layout.
@@ -67,18 +72,17 @@ type InputFile struct {
 type ModelInfo struct {
 	Name     string   `json:"name"`
 	Backend  string   `json:"backend"`
-	Endpoint string   `json:"endpoint,omitempty"`
-	Model    string   `json:"model,omitempty"`
-	Path     string   `json:"path,omitempty"`
 	Variants []string `json:"variants,omitempty"`
+	backend.Info
 }
 
 // JudgeInfo describes a judge of a run.
 type JudgeInfo struct {
-	Name  string `json:"name"`
-	Kind  string `json:"kind"`
-	Model string `json:"model,omitempty"`
-	Input string `json:"input"`
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Model  string `json:"model,omitempty"`
+	Input  string `json:"input"`
+	Device string `json:"device,omitempty"`
 }
 
 // RunCounts are the request statistics of a run.
@@ -118,9 +122,22 @@ func Input(role, path string) (InputFile, error) {
 	return InputFile{Role: role, Path: abs, SHA256: sum, Bytes: n}, nil
 }
 
-// ReadManifest reads a run directory's manifest.
+// ReadManifest reads a run directory's manifest: the last finished run's.
 func ReadManifest(dir string) (*Manifest, error) {
-	p := filepath.Join(dir, ManifestFile)
+	return readManifestFile(dir, ManifestFile)
+}
+
+// readCurrentManifest reads the manifest of the run under way when there is one, else the
+// finished run's.
+func readCurrentManifest(dir string) (*Manifest, error) {
+	if m, err := readManifestFile(dir, PartialManifestFile); err == nil {
+		return m, nil
+	}
+	return ReadManifest(dir)
+}
+
+func readManifestFile(dir, name string) (*Manifest, error) {
+	p := filepath.Join(dir, name)
 	data, err := os.ReadFile(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -157,12 +174,10 @@ func CheckRunDir(dir, configSHA256 string, force bool) error {
 	if err != nil {
 		return inputerr.Wrap(dir, err)
 	}
-	m, err := ReadManifest(dir)
+	m, err := readCurrentManifest(dir)
 	if err != nil {
-		if force {
-			return nil
-		}
-		return inputerr.New(dir, "the directory is not empty and holds no emoeval manifest; choose another --out or use --force")
+		// --force only ever replaces what emoeval wrote: a folder of other files is the user's.
+		return inputerr.New(dir, "the directory is not empty and holds no emoeval manifest: choose another --out (--force only replaces an emoeval run)")
 	}
 	if m.ConfigSHA256 != configSHA256 && !force {
 		return inputerr.New(dir, "this run directory was made with another configuration (sha256 %.12s…, now %.12s…); use another --out, or --force to overwrite its results (its response cache is kept)", m.ConfigSHA256, configSHA256)

@@ -7,47 +7,33 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/eval/predictions"
+	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
 )
 
-// JudgeSpec is a judge of a scoring pass.
-type JudgeSpec struct {
-	Judge judges.Judge
-	Kind  string // llm | lexicon | classifier | replay
-	Input string // parse.InputThink, InputThinkDesc or InputFull
-	// Model restricts the judge to one model's outputs (replayed replies); "" judges every model.
-	Model string
-	// ModelID is the judge's model at its endpoint (llm), for the manifest.
-	ModelID string
-}
-
-// Record is one model output on its way into scoring.
+// Record is one model output on its way into scoring: what the model wrote (or the error of a
+// failed call, in Err) and how the call went.
 type Record struct {
-	ClipID string
-	Raw    string
-	// Line is where the output was read from (line or row of File); 0 when it came from a run.
-	Line int
-	// Probs are a classifier's class probabilities (onnx); the prediction is their argmax.
-	Probs        []float32
+	predictions.Output
 	Attempts     int32
 	LatencyMS    float64
 	FinishReason string
-	// Err is the error of a failed model call; the sample is scored as unknown.
-	Err string
 }
 
 // ModelMeta names the model a stream of records belongs to.
 type ModelMeta struct {
 	Name    string
 	Backend string
-	Variant string
+	Variant variant.Variant
 	// File and Format are the file the records come from and its format, for error messages
 	// ("" for a run).
 	File, Format string
@@ -60,7 +46,7 @@ type ModelMeta struct {
 type Scorer struct {
 	Labels   *datasets.LabelSet
 	Protocol parse.Protocol
-	Judges   []JudgeSpec
+	Judges   []judges.Spec
 	// BatchSize is how many explanations go to the judges at once. Large, because an LLM judge's
 	// call waits for its slowest request before the next batch starts (at 256 that cost ~7% of
 	// the request rate); the texts held meanwhile are a few megabytes.
@@ -74,6 +60,9 @@ type Scorer struct {
 	index     map[string]int32 // NormalizeID(clip id) → position in clips
 	splitDesc string
 	builder   *metrics.Builder
+	// trueProb keeps, per scored model name, each clip's probability of its true class (models
+	// that give probabilities), for MI from ablation without running the passes again.
+	trueProb map[string][]float32
 }
 
 // NewScorer prepares a scorer over the selected clips (desc names them in errors, e.g. "fold 5
@@ -90,7 +79,60 @@ func NewScorer(labels *datasets.LabelSet, protocol parse.Protocol, clips []datas
 	return &Scorer{
 		Labels: labels, Protocol: protocol, BatchSize: 4096,
 		parser: parse.NewParser(labels, protocol), clips: clips, index: idx, splitDesc: desc, builder: b,
+		trueProb: map[string][]float32{},
 	}, nil
+}
+
+// StageRows makes the scorer write predictions.parquet and judgments.parquet rows into dir.
+func (s *Scorer) StageRows(dir string) error {
+	var err error
+	if s.Predictions, err = predictions.NewWriter(filepath.Join(dir, PredictionsFile)); err != nil {
+		return err
+	}
+	if s.Judgments, err = judges.NewWriter(filepath.Join(dir, JudgmentsFile)); err != nil {
+		s.Predictions.Abort()
+		return err
+	}
+	return nil
+}
+
+// CloseRows finishes the staged row files.
+func (s *Scorer) CloseRows() error {
+	if err := s.Predictions.Close(); err != nil {
+		return err
+	}
+	return s.Judgments.Close()
+}
+
+// AbortRows discards staged row files not closed (after a failure).
+func (s *Scorer) AbortRows() {
+	if s.Predictions != nil {
+		s.Predictions.Abort()
+	}
+	if s.Judgments != nil {
+		s.Judgments.Abort()
+	}
+}
+
+// AblationMI is modality importance from a classifier's av, video-only and audio-only passes
+// (a modality's inputs zeroed): the drop in the true class's probability without each
+// modality, from the probabilities the passes already gave.
+func (s *Scorer) AblationMI(model string, threshold float64) (*modality.Table, error) {
+	full, noAudio, noVideo := s.trueProb[model], s.trueProb[variant.Video.ScoredName(model)], s.trueProb[variant.Audio.ScoredName(model)]
+	if full == nil || noAudio == nil || noVideo == nil {
+		return nil, fmt.Errorf("modality: model %s needs probabilities of its av, video and audio passes", model)
+	}
+	if threshold == 0 {
+		threshold = modality.DefaultAblationThreshold
+	}
+	t := modality.NewTable("onnx")
+	for i, c := range s.clips {
+		if full[i] < 0 || noAudio[i] < 0 || noVideo[i] < 0 {
+			continue // a pass failed for this clip
+		}
+		t.SetScore(c.ClipID, modality.AblationScore(float64(full[i]), float64(noVideo[i]), float64(noAudio[i])), threshold)
+	}
+	return t, nil
 }
 
 // Builder is the metrics builder the scorer fills (for MI and human labels).
@@ -105,10 +147,10 @@ type pending struct {
 
 // AddModel scores one model's outputs, which scan yields in order.
 func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func(Record) error) error) error {
-	if err := s.builder.AddModel(m.Name, m.Backend, m.Variant); err != nil {
+	if err := s.builder.AddModel(m.Name, m.Backend, string(m.Variant)); err != nil {
 		return err
 	}
-	var js []JudgeSpec
+	var js []judges.Spec
 	if m.Explains {
 		for _, j := range s.Judges {
 			if j.Model == "" || j.Model == m.Name {
@@ -132,6 +174,9 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 		}
 		clip := &s.clips[i]
 		p, o := s.predict(m, clip, r)
+		if len(r.Probs) > 0 {
+			s.keepTrueProb(m.Name, int(i), clip, r.Probs)
+		}
 		if s.Predictions != nil {
 			if err := s.Predictions.Write(p); err != nil {
 				return err
@@ -141,7 +186,7 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 		if err := s.builder.AddSample(m.Name, sample); err != nil {
 			return err
 		}
-		if len(js) > 0 {
+		if len(js) > 0 && judged(p) {
 			batch = append(batch, pending{clip: clip, raw: r.Raw, out: o})
 			if len(batch) >= s.BatchSize {
 				return flush()
@@ -153,6 +198,21 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 		return err
 	}
 	return flush()
+}
+
+// keepTrueProb records a clip's probability of its true class under a model.
+func (s *Scorer) keepTrueProb(model string, i int, clip *datasets.Clip, probs []float32) {
+	tp := s.trueProb[model]
+	if tp == nil {
+		tp = make([]float32, len(s.clips))
+		for j := range tp {
+			tp[j] = -1
+		}
+		s.trueProb[model] = tp
+	}
+	if k := s.Labels.Index(clip.Label); k >= 0 && k < len(probs) {
+		tp[i] = probs[k]
+	}
 }
 
 // notInSplit is the error for an output whose clip is not among the selected clips.
@@ -170,7 +230,7 @@ func (s *Scorer) notInSplit(m ModelMeta, r Record) error {
 // predict parses one record into its predictions.parquet row.
 func (s *Scorer) predict(m ModelMeta, clip *datasets.Clip, r Record) (predictions.Prediction, parse.Output) {
 	p := predictions.Prediction{
-		Model: m.Name, Variant: m.Variant, Dataset: clip.Dataset, Fold: clip.Fold, ClipID: clip.ClipID,
+		Model: m.Name, Variant: string(m.Variant), Dataset: clip.Dataset, Fold: clip.Fold, ClipID: clip.ClipID,
 		Label: clip.Label, RawOutput: r.Raw, Probs: r.Probs, LatencyMS: r.LatencyMS, Attempts: r.Attempts,
 		Error: r.Err, Line: int32(r.Line), FinishReason: r.FinishReason,
 	}
@@ -205,15 +265,11 @@ func argmax(ls *datasets.LabelSet, probs []float32) string {
 }
 
 // judge runs every judge over a batch of explanations and records the outcomes.
-func (s *Scorer) judge(ctx context.Context, model string, js []JudgeSpec, batch []pending) error {
+func (s *Scorer) judge(ctx context.Context, model string, js []judges.Spec, batch []pending) error {
 	for _, spec := range js {
 		items := make([]judges.Item, len(batch))
 		for i, b := range batch {
-			text := ""
-			if b.out.Status != parse.StatusError {
-				text = s.parser.JudgeText(b.raw, b.out, spec.Input)
-			}
-			items[i] = judges.Item{Model: model, ClipID: b.clip.ClipID, Text: text, Pred: b.out.Pred}
+			items[i] = judges.Item{Model: model, ClipID: b.clip.ClipID, Text: s.parser.JudgeText(b.raw, b.out, spec.Input), Pred: b.out.Pred}
 		}
 		got, err := spec.Judge.Judge(ctx, items)
 		if err != nil {
@@ -236,32 +292,6 @@ func (s *Scorer) judge(ctx context.Context, model string, js []JudgeSpec, batch 
 		}
 	}
 	return nil
-}
-
-// sampleOf is the metrics sample of a predictions.parquet row. The text-derived fields (format
-// reward patterns, first cue) are computed here, so that a row read back from a run directory
-// scores exactly as it did when it was made.
-func sampleOf(p predictions.Prediction) metrics.Sample {
-	s := metrics.Sample{
-		ClipID: p.ClipID, Fold: p.Fold, Truth: p.Label, Pred: p.Pred, QuarterPred: p.PredQuarter,
-		Status: p.ParseStatus, Order: p.Order, Normalized: p.Normalized, Error: p.Error != "", Attempts: p.Attempts,
-	}
-	if p.Error == "" && len(p.Probs) == 0 {
-		s.Format = parse.MatchFormat(p.RawOutput)
-		if p.Order == string(parse.OrderNoDesc) {
-			text := p.Think
-			if text == "" {
-				text = p.RawOutput
-			}
-			s.Cue = parse.FirstCue(text)
-		}
-	}
-	return s
-}
-
-// outcomeOf is the metrics outcome of a judgments.parquet row.
-func outcomeOf(j judges.Judgment) metrics.JudgeOutcome {
-	return metrics.JudgeOutcome{Emotion: j.Emotion, Fallback: j.Fallback, Err: j.Error != "", Normalized: j.Normalized, SentenceLabels: j.SentenceLabels}
 }
 
 // Summary computes the summary of everything scored.

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/pipeline/spec"
 )
 
 // Exit codes (docs/formats.md "Exit codes").
@@ -36,6 +37,8 @@ type factory struct {
 	Getenv     func(string) (string, bool)
 	HTTPClient func() *http.Client
 	Now        func() time.Time
+	// Registries are the backend and judge kinds (zero: emoeval's own; tests add fakes).
+	Registries spec.Registries
 	// argv is the command line (set by execute), for printed commands (resume, reproduce).
 	argv []string
 }

@@ -94,8 +94,12 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 	} else {
 		progress = runner.NewLogProgress(f.ErrOut, 5*time.Second)
 	}
+	s, err := pipeline.LoadSpec(opts.Config, f.Getenv, f.Registries)
+	if err != nil {
+		return err
+	}
 	res, err := pipeline.Run(cmd.Context(), pipeline.RunOptions{
-		Config: opts.Config, Out: opts.Out, Force: opts.Force, Resume: opts.Resume, Shard: shard, Grace: opts.Grace,
+		Spec: s, ConfigFile: opts.Config, Kind: pipeline.KindRun, Registries: f.Registries, Out: opts.Out, Force: opts.Force, Resume: opts.Resume, Shard: shard, Grace: opts.Grace,
 		Progress: progress, Logf: func(format string, args ...any) { fmt.Fprintf(f.ErrOut, format+"\n", args...) },
 		Env: f.Getenv, HTTP: f.HTTPClient(), Command: commandLine(f), ResumeCommand: resumeCommand(f, opts), Now: f.Now,
 	})

@@ -32,6 +32,19 @@ func ParseProtocol(s string) (Protocol, error) {
 	return "", fmt.Errorf("unknown protocol %q: use migr or robust", s)
 }
 
+// UnmarshalText parses a protocol from configuration.
+func (p *Protocol) UnmarshalText(b []byte) error {
+	v, err := ParseProtocol(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
+// MarshalText writes the protocol's name.
+func (p Protocol) MarshalText() ([]byte, error) { return []byte(p), nil }
+
 // Status says how an output was parsed (the parse_status column).
 type Status string
 

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"github.com/emoeval/emoeval/eval/variant"
 	"testing"
 )
 
@@ -24,7 +25,7 @@ func TestRunKeepsFinishReason(t *testing.T) {
 		}
 		return out, nil
 	})
-	out, err := Run(context.Background(), []Model{{Name: "m", Backend: be, Variants: []string{"av"}}}, clipsN(3), Options{})
+	out, err := Run(context.Background(), []Model{{Name: "m", Backend: be, Variants: []variant.Variant{"av"}}}, clipsN(3), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

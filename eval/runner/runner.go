@@ -17,12 +17,13 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/variant"
 )
 
 // Task is one model call: a clip seen through one variant, for one sample index.
 type Task struct {
 	Clip        datasets.Clip
-	Variant     string
+	Variant     variant.Variant
 	SampleIndex int
 }
 
@@ -50,7 +51,7 @@ type Backend interface {
 type Model struct {
 	Name     string
 	Backend  Backend
-	Variants []string
+	Variants []variant.Variant
 	// Concurrency is how many batches may be in flight for this model.
 	Concurrency int
 	// BatchSize is how many tasks go to the backend at once (1 for request-per-sample backends).
@@ -180,7 +181,7 @@ func predict(ctx context.Context, b Backend, batch []Task) []Result {
 }
 
 // batchTasks lays out a model's tasks variant by variant, clip by clip, in batches.
-func batchTasks(clips []datasets.Clip, variants []string, size int) [][]Task {
+func batchTasks(clips []datasets.Clip, variants []variant.Variant, size int) [][]Task {
 	var out [][]Task
 	var cur []Task
 	for _, v := range variants {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/emoeval/emoeval/eval/variant"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,8 +75,8 @@ func TestRunConcurrencyLimits(t *testing.T) {
 	a := &fakeBackend{delay: 5 * time.Millisecond, overall: &overall, overMax: &overMax}
 	b := &fakeBackend{delay: 5 * time.Millisecond, overall: &overall, overMax: &overMax}
 	models := []Model{
-		{Name: "a", Backend: a, Variants: []string{"av", "video"}, Concurrency: 3, BatchSize: 1},
-		{Name: "b", Backend: b, Variants: []string{"av"}, Concurrency: 4, BatchSize: 2},
+		{Name: "a", Backend: a, Variants: []variant.Variant{"av", "video"}, Concurrency: 3, BatchSize: 1},
+		{Name: "b", Backend: b, Variants: []variant.Variant{"av"}, Concurrency: 4, BatchSize: 2},
 	}
 	out, err := Run(context.Background(), models, clipsN(40), Options{Concurrency: 5})
 	if err != nil {
@@ -101,7 +102,7 @@ func TestRunConcurrencyLimits(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, o := range out {
-		k := o.Model + "/" + o.Task.Variant + "/" + o.Task.Clip.ClipID
+		k := o.Model + "/" + string(o.Task.Variant) + "/" + o.Task.Clip.ClipID
 		if seen[k] {
 			t.Fatalf("duplicate outcome %s", k)
 		}
@@ -111,7 +112,7 @@ func TestRunConcurrencyLimits(t *testing.T) {
 
 func TestRunRecordsTaskErrors(t *testing.T) {
 	be := &fakeBackend{failClip: "00003"}
-	out, err := Run(context.Background(), []Model{{Name: "m", Backend: be, Variants: []string{"av"}, Concurrency: 2, BatchSize: 1}}, clipsN(5), Options{Concurrency: 4})
+	out, err := Run(context.Background(), []Model{{Name: "m", Backend: be, Variants: []variant.Variant{"av"}, Concurrency: 2, BatchSize: 1}}, clipsN(5), Options{Concurrency: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func TestRunCancelStopsNewWorkAndKeepsFinished(t *testing.T) {
 	be := &fakeBackend{delay: 20 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
-	out, err := Run(ctx, []Model{{Name: "m", Backend: be, Variants: []string{"av"}, Concurrency: 2, BatchSize: 1}}, clipsN(200), Options{Concurrency: 2, Grace: time.Second})
+	out, err := Run(ctx, []Model{{Name: "m", Backend: be, Variants: []variant.Variant{"av"}, Concurrency: 2, BatchSize: 1}}, clipsN(200), Options{Concurrency: 2, Grace: time.Second})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -151,7 +152,7 @@ func TestRunGraceExpiryDropsUnanswered(t *testing.T) {
 	be := &fakeBackend{delay: time.Hour}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(20*time.Millisecond, cancel)
-	out, err := Run(ctx, []Model{{Name: "m", Backend: be, Variants: []string{"av"}, Concurrency: 2, BatchSize: 1}}, clipsN(10), Options{Concurrency: 2, Grace: 10 * time.Millisecond})
+	out, err := Run(ctx, []Model{{Name: "m", Backend: be, Variants: []variant.Variant{"av"}, Concurrency: 2, BatchSize: 1}}, clipsN(10), Options{Concurrency: 2, Grace: 10 * time.Millisecond})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}

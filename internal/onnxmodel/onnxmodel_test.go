@@ -20,6 +20,7 @@ func testModels() map[string][]byte {
 		"logits":      onnxmodel.Classifier(in, 5, w, b, false),
 		"fixed_batch": onnxmodel.ClassifierSpec{Inputs: in, Classes: 5, W: w, B: b, Batch: 8, Output: "scores"}.Build(),
 		"text":        onnxmodel.TextSpec{Vocab: 6, Classes: 3, Emb: make([]float32, 18), B: make([]float32, 3), TokenTypes: true}.Build(),
+		"mlp":         onnxmodel.MLPSpec{Inputs: in, Hidden: []int{6}, Classes: 5, Seed: 1}.Build(),
 	}
 }
 
@@ -31,6 +32,7 @@ func TestONNXRuntimeReadsModels(t *testing.T) {
 		"logits":      {"video [? 4] float, audio [? 3] float", "logits [? 5] float"},
 		"fixed_batch": {"video [8 4] float, audio [8 3] float", "scores [8 5] float"},
 		"text":        {"input_ids [? ?] int64, attention_mask [? ?] int64, token_type_ids [? ?] int64", "logits [? 3] float"},
+		"mlp":         {"video [? 4] float, audio [? 3] float", "logits [? 5] float"},
 	}
 	for name, data := range testModels() {
 		t.Run(name, func(t *testing.T) {

@@ -109,24 +109,6 @@ func TestLoadOnce(t *testing.T) {
 	}
 }
 
-func TestParseDevice(t *testing.T) {
-	tests := []struct {
-		in, kind string
-		id       int
-		bad      bool
-	}{
-		{"", "cpu", -1, false}, {"cpu", "cpu", -1, false}, {"CPU", "cpu", -1, false},
-		{"auto", "auto", 0, false}, {"cuda", "cuda", 0, false}, {"cuda:3", "cuda", 3, false},
-		{"cuda:-1", "", 0, true}, {"cuda:", "", 0, true}, {"gpu", "", 0, true}, {"tpu:0", "", 0, true},
-	}
-	for _, tc := range tests {
-		kind, id, err := parseDevice(tc.in)
-		if (err != nil) != tc.bad || (!tc.bad && (kind != tc.kind || id != tc.id)) {
-			t.Errorf("parseDevice(%q) = %q, %d, %v", tc.in, kind, id, err)
-		}
-	}
-}
-
 func TestRecover(t *testing.T) {
 	f := func() (err error) {
 		defer Recover(&err, "run model")

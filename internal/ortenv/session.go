@@ -1,9 +1,12 @@
 package ortenv
 
 import (
+	"errors"
 	"fmt"
-	"log"
+	"maps"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,134 +15,235 @@ import (
 
 // SessionConfig is what the project sets on every session.
 type SessionConfig struct {
-	// Device is "cpu" (also ""), "cuda" or "cuda:N", or "auto" (CUDA device 0 when its provider
-	// loads, else CPU with a warning).
-	Device string
-	// IntraOpThreads defaults to 1: for the small models this project runs, more threads were
-	// slower on the 2-core machines measured (docs/benchmarks.md).
-	IntraOpThreads int
-	// Logf receives warnings (the auto fallback); nil means log.Printf.
-	Logf func(format string, args ...any)
+	// Device is where to run; the zero value is auto: CUDA device 0 when the CUDA provider can
+	// be used, else the CPU (SessionInfo.Fallback says why).
+	Device Device
+	// Threads is the number of intra-op threads; 0 means DefaultThreads(), what the machine
+	// offers. ONNX Runtime splits each run's operators over them.
+	Threads int
+	// TF32 turns TensorFloat-32 matrix products on or off on CUDA devices (the CUDA provider's
+	// use_tf32); nil keeps ONNX Runtime's default, on. TF32 rounds inputs to 10 mantissa bits:
+	// on an H200 it moved probabilities by up to 2.5e-3 against the CPU.
+	TF32 *bool
 }
 
-// Session is a session together with the device it runs on ("cpu" or "cuda:N").
+// DefaultThreads is the intra-op thread count of a session that asks for 0: the CPUs this
+// process may use (GOMAXPROCS, which follows the CPU affinity and, since Go 1.25, the cgroup
+// limit).
+func DefaultThreads() int { return runtime.GOMAXPROCS(0) }
+
+// SessionInfo is what actually ran, for manifests and summaries.
+type SessionInfo struct {
+	// Requested is the configured device; Device is where the session runs: cpu or cuda:N,
+	// never auto.
+	Requested Device `json:"requested_device"`
+	Device    Device `json:"device"`
+	// ORTVersion is the ONNX Runtime version of the loaded library.
+	ORTVersion string `json:"ort_version"`
+	// TF32 is whether CUDA matrix products use TensorFloat-32 (false on the CPU).
+	TF32    bool `json:"tf32"`
+	Threads int  `json:"threads"`
+	// BatchSize is the rows per run; the session does not know it: the model or judge sets it.
+	BatchSize int `json:"batch_size"`
+	// Fallback is why device auto runs on the CPU ("" when it runs on CUDA or was not auto);
+	// FallbackCause classifies it.
+	Fallback      string      `json:"fallback,omitempty"`
+	FallbackCause DeviceCause `json:"-"`
+}
+
+// Session is a session together with what it runs on.
 type Session struct {
 	*ort.DynamicAdvancedSession
-	Device string
+	Info SessionInfo
 }
 
 // NewSession creates a session for the ONNX model in data, bound to the given input and output
-// names, on cfg.Device. what names the model in errors and warnings (e.g. `model "fusion"`).
+// names, on cfg.Device. what names the model in errors (e.g. `model "fusion"`).
+//
+// A CUDA device that cannot be used is a *DeviceError naming the cause. Under auto the same
+// failure is no error: the session runs on the CPU and Info.Fallback says why, for the caller
+// to report once per run (Notices), not once per model.
 func (r *Runtime) NewSession(what string, data []byte, inputs, outputs []string, cfg SessionConfig) (s *Session, err error) {
 	defer Recover(&err, what+": create session")
-	device, cudaID, err := parseDevice(cfg.Device)
+	threads := cfg.Threads
+	if threads < 0 {
+		return nil, fmt.Errorf("%s: %d threads: must be at least 1, or 0 for what the machine offers", what, threads)
+	}
+	if threads == 0 {
+		threads = DefaultThreads()
+	}
+	info := SessionInfo{Requested: cfg.Device, Device: CPUDevice(), ORTVersion: r.version, Threads: threads}
+	if cfg.Device.IsCPU() {
+		return r.cpuSession(what, data, inputs, outputs, info)
+	}
+	id, _ := cfg.Device.CUDA() // auto tries device 0
+	s, devErr, err := r.cudaSession(what, data, inputs, outputs, threads, id, cfg.TF32)
+	switch {
+	case err != nil:
+		return nil, err
+	case devErr == nil:
+		s.Info = info
+		s.Info.Device, s.Info.TF32 = CUDADevice(id), cfg.TF32 == nil || *cfg.TF32
+		return s, nil
+	case !cfg.Device.IsAuto():
+		return nil, devErr
+	}
+	info.Fallback, info.FallbackCause = devErr.Reason(), devErr.Cause
+	return r.cpuSession(what, data, inputs, outputs, info)
+}
+
+func (r *Runtime) cpuSession(what string, data []byte, inputs, outputs []string, info SessionInfo) (*Session, error) {
+	opts, err := r.sessionOptions(info.Threads)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	threads := cfg.IntraOpThreads
-	if threads <= 0 {
-		threads = 1
+	defer opts.Destroy()
+	s, err := ort.NewDynamicAdvancedSessionWithONNXData(data, inputs, outputs, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: create session: %s", what, CleanMessage(err.Error()))
 	}
-	if device == "cpu" {
-		return r.newSession(data, inputs, outputs, threads, -1)
-	}
-	s, err = r.newSession(data, inputs, outputs, threads, cudaID)
-	if err == nil {
-		return s, nil
-	}
-	cudaErr := r.cudaError(cudaID, err)
-	if device != "auto" {
-		return nil, fmt.Errorf("%s: %w; use device: cpu, or device: auto to fall back to the CPU", what, cudaErr)
-	}
-	logf := cfg.Logf
-	if logf == nil {
-		logf = log.Printf
-	}
-	logf("warning: %s: device auto: running on the CPU: %v", what, cudaErr)
-	return r.newSession(data, inputs, outputs, threads, -1)
+	return &Session{DynamicAdvancedSession: s, Info: info}, nil
 }
 
-// CheckDevice reports whether d is a device name NewSession accepts.
-func CheckDevice(d string) error {
-	_, _, err := parseDevice(d)
-	return err
-}
-
-// parseDevice returns the device kind ("cpu", "cuda" or "auto") and the CUDA device id to try.
-func parseDevice(d string) (kind string, cudaID int, err error) {
-	switch d = strings.ToLower(strings.TrimSpace(d)); {
-	case d == "" || d == "cpu":
-		return "cpu", -1, nil
-	case d == "auto":
-		return "auto", 0, nil
-	case d == "cuda":
-		return "cuda", 0, nil
-	case strings.HasPrefix(d, "cuda:"):
-		n, err := strconv.Atoi(strings.TrimPrefix(d, "cuda:"))
-		if err != nil || n < 0 {
-			return "", 0, fmt.Errorf("device %q: the CUDA device must be a number, e.g. cuda:0", d)
+// cudaSession creates a session with the CUDA provider on device id. A failure that is the
+// device's (the provider, its libraries, the driver, the GPU) is devErr; one that is not (the
+// session options) is err.
+func (r *Runtime) cudaSession(what string, data []byte, inputs, outputs []string, threads, id int, tf32 *bool) (s *Session, devErr *DeviceError, err error) {
+	dev := CUDADevice(id)
+	opts, err := r.sessionOptions(threads)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer opts.Destroy()
+	// The provider's libraries load, and the device number is checked against the GPUs CUDA
+	// sees, when the provider options are set: every failure here is the device's.
+	if err := appendCUDA(opts, id, tf32); err != nil {
+		return nil, r.deviceError(what, dev, err), nil
+	}
+	sess, err := ort.NewDynamicAdvancedSessionWithONNXData(data, inputs, outputs, opts)
+	if err != nil {
+		// The model was read before (ModelInfo), so what fails now is mostly the device: out of
+		// memory, a library loaded late (cuDNN). Anything else is reported as ONNX Runtime says.
+		if de := r.deviceError(what, dev, err); de.Cause != CauseOther || mentionsCUDA(de.Detail) {
+			return nil, de, nil
 		}
-		return "cuda", n, nil
+		return nil, nil, fmt.Errorf("%s: create session on %s: %s", what, dev, CleanMessage(err.Error()))
 	}
-	return "", 0, fmt.Errorf("device %q: use cpu, cuda:N or auto", d)
+	return &Session{DynamicAdvancedSession: sess}, nil, nil
 }
 
-// newSession creates a session on the CPU (cudaID < 0) or with the CUDA provider on device cudaID.
-func (r *Runtime) newSession(data []byte, inputs, outputs []string, threads, cudaID int) (*Session, error) {
+func mentionsCUDA(msg string) bool {
+	for _, w := range []string{"CUDA", "cuda", "cuDNN", "CUDNN", "cuBLAS", "CUBLAS", "GPU"} {
+		if strings.Contains(msg, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Runtime) deviceError(what string, dev Device, err error) *DeviceError {
+	return classifyCUDA(what, dev, err, filepath.Dir(r.path), r.version, readHost("/"))
+}
+
+func (r *Runtime) sessionOptions(threads int) (*ort.SessionOptions, error) {
 	opts, err := ort.NewSessionOptions()
 	if err != nil {
 		return nil, fmt.Errorf("session options: %w", err)
 	}
-	defer opts.Destroy()
 	if err := opts.SetIntraOpNumThreads(threads); err != nil {
+		opts.Destroy()
 		return nil, fmt.Errorf("set %d intra-op threads: %w", threads, err)
 	}
+	// One operator at a time: the models run here are chains, and the intra-op threads already
+	// share each operator's work.
 	if err := opts.SetInterOpNumThreads(1); err != nil {
+		opts.Destroy()
 		return nil, fmt.Errorf("set inter-op threads: %w", err)
 	}
-	device := "cpu"
-	if cudaID >= 0 {
-		if err := appendCUDA(opts, cudaID); err != nil {
-			return nil, err
-		}
-		device = fmt.Sprintf("cuda:%d", cudaID)
-	}
-	s, err := ort.NewDynamicAdvancedSessionWithONNXData(data, inputs, outputs, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &Session{DynamicAdvancedSession: s, Device: device}, nil
+	return opts, nil
 }
 
-func appendCUDA(opts *ort.SessionOptions, id int) error {
+func appendCUDA(opts *ort.SessionOptions, id int, tf32 *bool) error {
 	cuda, err := ort.NewCUDAProviderOptions()
 	if err != nil {
 		return err
 	}
 	defer cuda.Destroy()
-	if err := cuda.Update(map[string]string{"device_id": strconv.Itoa(id)}); err != nil {
+	settings := map[string]string{"device_id": strconv.Itoa(id)}
+	if tf32 != nil {
+		settings["use_tf32"] = map[bool]string{false: "0", true: "1"}[*tf32]
+	}
+	if err := cuda.Update(settings); err != nil {
 		return err
 	}
 	return opts.AppendExecutionProviderCUDA(cuda)
 }
 
-// cudaError says what the CUDA provider needs; cause is ONNX Runtime's own message.
-func (r *Runtime) cudaError(id int, cause error) error {
-	dir := filepath.Dir(r.path)
-	return fmt.Errorf("device cuda:%d: ONNX Runtime's CUDA execution provider could not be used: it needs "+
-		"libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so from the ONNX Runtime %s GPU "+
-		"build in %s, and the CUDA and cuDNN libraries that build was made for, and a visible GPU %d (%v)",
-		id, r.version, dir, id, trimORTMessage(cause))
+// Notices returns the lines a run prints once about devices: for each reason device auto fell
+// back to the CPU, one line naming every model and judge it applies to. infos maps a name (as it
+// should appear, e.g. `model "fusion"`) to its session's info. A missing provider is expected
+// (the library of `make ort` has none), so it is an "info:" line; a provider that is there but
+// fails is a "warning:".
+func Notices(infos map[string]SessionInfo) []string {
+	byReason := map[string][]string{}
+	level := map[string]string{}
+	for name, info := range infos {
+		if info.Fallback == "" {
+			continue
+		}
+		byReason[info.Fallback] = append(byReason[info.Fallback], name)
+		level[info.Fallback] = "warning"
+		if info.FallbackCause == CauseNoProvider {
+			level[info.Fallback] = "info"
+		}
+	}
+	var out []string
+	for _, reason := range slices.Sorted(maps.Keys(byReason)) {
+		names := byReason[reason]
+		slices.Sort(names)
+		out = append(out, fmt.Sprintf("%s: device auto runs on the CPU for %s: %s", level[reason], strings.Join(names, ", "), reason))
+	}
+	return out
 }
 
-// trimORTMessage drops the source location and status code ONNX Runtime puts before its message
-// ("/onnxruntime_src/…cc:1952 … [ONNXRuntimeError] : 1 : FAIL : Failed to load library …").
-func trimORTMessage(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, "FAIL : "); i >= 0 {
-		return msg[i+len("FAIL : "):]
+// MergeDeviceErrors returns errs with the *DeviceErrors of one reason merged into one error
+// naming every model and judge it applies to, at the place of the first: ten models on a
+// machine without a GPU give one error, not ten. Call it before wrapping the errors: a merged
+// error is a new *DeviceError.
+func MergeDeviceErrors(errs []error) []error {
+	var out []error
+	at := map[string]int{} // reason → index in out
+	for _, err := range errs {
+		var de *DeviceError
+		if err == nil || !errors.As(err, &de) {
+			if err != nil {
+				out = append(out, err)
+			}
+			continue
+		}
+		i, seen := at[de.Reason()]
+		if !seen {
+			at[de.Reason()] = len(out)
+			out = append(out, err)
+			continue
+		}
+		var first *DeviceError
+		errors.As(out[i], &first)
+		merged := *first
+		merged.What = joinWhat(first.What, de.What)
+		out[i] = &merged
 	}
-	return msg
+	return out
+}
+
+func joinWhat(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + ", " + b
 }
 
 // ModelInfo returns the inputs and outputs of the ONNX model in data.

@@ -32,7 +32,8 @@ type Judge struct {
 	classes int // the model's output width
 	seqLen  int // fixed sequence length; 0 when dynamic
 	batch   int // fixed batch size; 0 when dynamic
-	device  string
+	size    int // sentences per run: batch, or the configured or device's default
+	info    ortenv.SessionInfo
 
 	mu      sync.Mutex
 	session *ortenv.Session
@@ -74,11 +75,22 @@ func New(ctx context.Context, cfg Config) (*Judge, error) {
 		enc.maxLen = j.seqLen
 	}
 	j.session, err = rt.NewSession(what, data, j.inputs, []string{j.output},
-		ortenv.SessionConfig{Device: cfg.Device, IntraOpThreads: cfg.IntraOpThreads, Logf: cfg.Logf})
+		ortenv.SessionConfig{Device: cfg.Device, Threads: cfg.Threads, TF32: cfg.TF32})
 	if err != nil {
 		return nil, err
 	}
-	j.device = j.session.Device
+	j.info = j.session.Info
+	switch _, cuda := j.info.Device.CUDA(); {
+	case j.batch > 0:
+		j.size = j.batch
+	case cfg.BatchSize > 0:
+		j.size = cfg.BatchSize
+	case cuda:
+		j.size = DefaultBatchCUDA
+	default:
+		j.size = DefaultBatchCPU
+	}
+	j.info.BatchSize = j.size
 	return j, nil
 }
 
@@ -129,8 +141,13 @@ func (j *Judge) bind(ins, outs []ort.InputOutputInfo) error {
 // Name is the judge's name from its Config.
 func (j *Judge) Name() string { return j.cfg.Name }
 
-// Device is where the session runs: "cpu" or "cuda:N".
-func (j *Judge) Device() string { return j.device }
+// Device is where the session runs: the CPU or a CUDA device, never auto.
+func (j *Judge) Device() ortenv.Device { return j.info.Device }
+
+// Info is what the judge's model runs on: the device auto resolved to (and why, when it fell back
+// to the CPU), the ONNX Runtime version, TF32, threads and batch size; for manifests and
+// summaries.
+func (j *Judge) Info() ortenv.SessionInfo { return j.info }
 
 // Close releases the session. Calls after Close fail.
 func (j *Judge) Close() error {
@@ -184,10 +201,7 @@ func (j *Judge) Judge(ctx context.Context, items []judges.Item) ([]judges.Judgme
 		return nil, fmt.Errorf("judge %q: %w", j.cfg.Name, err)
 	}
 	defer release()
-	size := j.cfg.BatchSize
-	if j.batch > 0 {
-		size = j.batch
-	}
+	size := j.size
 	for start := 0; start < len(refs); start += size {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -273,7 +287,7 @@ func (j *Judge) run(batch []sentenceRef, opts *ort.RunOptions) (probs [][]float3
 	err = j.session.RunWithOptions(values, []ort.Value{out}, opts)
 	j.mu.Unlock()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("on %s: %s", j.info.Device, ortenv.CleanMessage(err.Error()))
 	}
 	probs = make([][]float32, len(batch))
 	for r := range batch {

@@ -14,6 +14,7 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
+	"github.com/emoeval/emoeval/internal/ortenv"
 	"github.com/emoeval/emoeval/judges"
 )
 
@@ -83,7 +84,7 @@ func testConfig(t testing.TB) Config {
 		Labels:        datasets.DFEW(),
 		Input:         "think",
 		Runtime:       onnxtest.Runtime(t),
-		Logf:          func(format string, args ...any) { t.Errorf("unexpected warning: "+format, args...) },
+		Device:        ortenv.CPUDevice(),
 	}
 }
 
@@ -284,7 +285,7 @@ func TestNewRejectsBadSetUps(t *testing.T) {
 		{"bad activation", func(c *Config) { c.Activation = "relu" }, []string{`"relu": use sigmoid, softmax or none`}},
 		{"bad threshold", func(c *Config) { c.Threshold = 1.5 }, []string{"must be in [0, 1)"}},
 		{"no labels", func(c *Config) { c.Labels = nil }, []string{"no label set"}},
-		{"bad device", func(c *Config) { c.Device = "npu" }, []string{`device "npu"`}},
+		{"negative threads", func(c *Config) { c.Threads = -1 }, []string{"threads", "-1: must be at least 1, or 0"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -376,4 +377,44 @@ func FuzzEncode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestInfo checks what the judge records about its session and the batch size it chose.
+func TestInfo(t *testing.T) {
+	tests := []struct {
+		name           string
+		device         ortenv.Device
+		batch, threads int
+		fixed          int // the model's own batch dimension
+		wantBatch      int
+		wantThreads    int
+	}{
+		{"defaults on the CPU", ortenv.CPUDevice(), 0, 0, 0, DefaultBatchCPU, ortenv.DefaultThreads()},
+		{"batch and threads given", ortenv.CPUDevice(), 8, 1, 0, 8, 1},
+		{"a fixed batch dimension wins", ortenv.CPUDevice(), 8, 2, 4, 4, 2},
+		{"auto", ortenv.AutoDevice(), 0, 1, 0, DefaultBatchCPU, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := testConfig(t)
+			cfg.ONNX = testModel(false, 0, tc.fixed)
+			cfg.Device, cfg.BatchSize, cfg.Threads = tc.device, tc.batch, tc.threads
+			j := newJudge(t, cfg)
+			info := j.Info()
+			if _, cuda := info.Device.CUDA(); cuda {
+				t.Skip("a CUDA device works here")
+			}
+			if info.Device != ortenv.CPUDevice() || info.Requested != tc.device || info.Threads != tc.wantThreads ||
+				info.BatchSize != tc.wantBatch || info.ORTVersion != cfg.Runtime.Version() || info.TF32 {
+				t.Errorf("info %+v: want the CPU, %d threads, batch %d", info, tc.wantThreads, tc.wantBatch)
+			}
+			if tc.device.IsAuto() != (info.Fallback != "") {
+				t.Errorf("fallback %q for device %s", info.Fallback, tc.device)
+			}
+			// The judge works at that batch size.
+			if _, err := j.Judge(context.Background(), []judges.Item{{ClipID: "1", Text: "She smiles. He shouts."}}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
 }

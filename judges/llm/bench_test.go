@@ -186,7 +186,7 @@ func benchExplanations(b *testing.B, split *datasets.Split, n int) []string {
 	clips := split.Select([]int32{5}, datasets.Test)
 	var models []*openai.Backend
 	for _, p := range sim.DefaultModels() {
-		be, err := openai.New(openai.Config{Name: p.Name, Model: p.Name, Prompt: p.Style}, h)
+		be, err := openai.New(openai.Options{Name: p.Name, Model: p.Name, Prompt: p.Style}, h)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -194,7 +194,7 @@ func benchExplanations(b *testing.B, split *datasets.Split, n int) []string {
 	}
 	var out []string
 	for i := 0; len(out) < n && i < len(clips)*len(models); i++ {
-		r, err := models[i%len(models)].Predict(context.Background(), clips[i/len(models)], predictions.VariantAV, 0)
+		r, err := models[i%len(models)].Ask(context.Background(), clips[i/len(models)], predictions.VariantAV, 0)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -130,6 +130,9 @@ func distinct(rows []Reply, key func(Reply) string) []string {
 // Name is the judge's name.
 func (j *Judge) Name() string { return j.name }
 
+// Path is the file the replies were read from.
+func (j *Judge) Path() string { return j.path }
+
 // Len is the number of replies.
 func (j *Judge) Len() int { return len(j.replies) }
 

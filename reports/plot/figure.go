@@ -12,7 +12,9 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	stdfont "golang.org/x/image/font"
@@ -50,8 +52,35 @@ type Figure struct {
 	Legend []LegendEntry
 	// Synthetic adds a band saying the data are synthetic.
 	Synthetic bool
+	// Note is the caption, drawn under the plot in small type and wrapped to the width: what
+	// whiskers, marks and abbreviations mean. A newline starts a new line.
+	Note string
+	// Scale, when set, is drawn right of the plot: the colour scale of a heat map.
+	Scale *ColorScale
+	// Counts are rows of numbers drawn under the plot, each number under its x position in the
+	// data (the sample size of each point of a curve), one row per series.
+	Counts []CountRow
 	// Width and Height are the default size, used when Save is given zero lengths.
 	Width, Height vg.Length
+}
+
+// ColorScale is the legend of a heat map's colours: Colors are evenly spaced from Min to Max,
+// and a value is drawn in the colour nearest to it, as gonum's heat map does.
+type ColorScale struct {
+	Label    string
+	Min, Max float64
+	Colors   []color.Color
+	// Ticks are the values labelled on the scale.
+	Ticks []float64
+}
+
+// CountRow is one row of Figure.Counts: Text[i] is drawn under data x position X[i]; the row
+// starts with a sample of its series' line and glyph.
+type CountRow struct {
+	Color color.Color
+	Glyph draw.GlyphDrawer
+	X     []float64
+	Text  []string
 }
 
 // LegendEntry is one legend item: a filled swatch, or a line sample with an optional glyph.
@@ -172,7 +201,184 @@ func (f *Figure) draw(c draw.Canvas) {
 		top -= sty.Height(title) + 4
 	}
 	top = f.drawLegend(c, top, width)
-	f.Plot.Draw(draw.Crop(c, figPad, -figPad, figPad, top-c.Max.Y))
+	bottom := f.drawNote(c, c.Min.Y+figPad, width)
+	bottom += f.countsHeight()
+	right := c.Max.X - figPad
+	if f.Scale != nil {
+		right -= scaleWidth
+	}
+	area := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+		Min: vg.Point{X: c.Min.X + figPad, Y: bottom},
+		Max: vg.Point{X: right, Y: top},
+	}}
+	f.Plot.Draw(area)
+	if f.Scale == nil && len(f.Counts) == 0 {
+		return
+	}
+	data := f.Plot.DataCanvas(area)
+	if f.Scale != nil {
+		f.Scale.draw(c, right+scaleGap, data.Min.Y, data.Max.Y)
+	}
+	if len(f.Counts) > 0 {
+		f.drawCounts(c, area, data, bottom)
+	}
+}
+
+// Caption, colour scale and count table metrics.
+const (
+	noteSize   = vg.Length(8)
+	noteLine   = vg.Length(10)
+	scaleWidth = vg.Length(56) // gap, bar, ticks and their labels
+	scaleGap   = vg.Length(10)
+	scaleBar   = vg.Length(12)
+	countsSize = vg.Length(7.5)
+	countsLine = vg.Length(11)
+)
+
+// noteStyle is the caption's type.
+func noteStyle() text.Style {
+	sty := textStyle(noteSize, false)
+	sty.Color = rgb(0x333333)
+	return sty
+}
+
+// noteLines wraps the caption into lines at most width wide (a word longer than that is cut).
+func noteLines(sty text.Style, note string, width vg.Length) []string {
+	var lines []string
+	for _, para := range strings.Split(note, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = word
+			case sty.Width(line+" "+word) <= width:
+				line += " " + word
+			default:
+				lines = append(lines, fitText(sty, line, width))
+				line = word
+			}
+		}
+		if line != "" {
+			lines = append(lines, fitText(sty, line, width))
+		}
+	}
+	return lines
+}
+
+// drawNote draws the caption upwards from bottom and returns the y above it.
+func (f *Figure) drawNote(c draw.Canvas, bottom, width vg.Length) vg.Length {
+	if f.Note == "" {
+		return bottom
+	}
+	sty := noteStyle()
+	sty.YAlign = draw.YBottom
+	lines := noteLines(sty, f.Note, width)
+	for i := range lines {
+		line := lines[len(lines)-1-i]
+		c.FillText(sty, vg.Point{X: c.Min.X + figPad, Y: bottom + vg.Length(i)*noteLine}, line)
+	}
+	return bottom + vg.Length(len(lines))*noteLine + 4
+}
+
+func (f *Figure) countsHeight() vg.Length {
+	if len(f.Counts) == 0 {
+		return 0
+	}
+	return vg.Length(len(f.Counts)+1)*countsLine + 4
+}
+
+// countsHeader heads the count table; the builder says what is counted in the caption.
+const countsHeader = "n per point:"
+
+// drawCounts draws the count table in the band from bottom up to the plot's area, each number
+// under its x position in the data canvas.
+func (f *Figure) drawCounts(c draw.Canvas, area, data draw.Canvas, bottom vg.Length) {
+	trX, _ := f.Plot.Transforms(&data)
+	sty := textStyle(countsSize, false)
+	sty.YAlign = draw.YCenter
+	y := bottom - 4 - countsLine/2 - vg.Length(len(f.Counts))*countsLine
+	head := sty
+	head.Font = textStyle(countsSize, true).Font
+	c.FillText(head, vg.Point{X: area.Min.X, Y: bottom - 4 - countsLine/2}, countsHeader)
+	num := sty
+	num.XAlign = draw.XCenter
+	for r, row := range f.Counts {
+		y = bottom - 4 - countsLine/2 - vg.Length(r+1)*countsLine
+		drawSwatch(c, LegendEntry{Color: row.Color, Line: true, Glyph: row.Glyph}, data.Min.X-swatchW-8, y)
+		num.Color = row.Color
+		if row.Color == nil {
+			num.Color = color.Black
+		}
+		for i, x := range row.X {
+			if i < len(row.Text) && x >= f.Plot.X.Min && x <= f.Plot.X.Max {
+				c.FillText(num, vg.Point{X: trX(x), Y: y}, row.Text[i])
+			}
+		}
+	}
+}
+
+// draw draws the scale as a vertical bar from y0 to y1 with its ticks right of it and its label
+// above it.
+func (s *ColorScale) draw(c draw.Canvas, x, y0, y1 vg.Length) {
+	n := len(s.Colors)
+	if n == 0 || !(s.Max > s.Min) || y1 <= y0 {
+		return
+	}
+	yOf := func(v float64) vg.Length { return y0 + vg.Length((v-s.Min)/(s.Max-s.Min))*(y1-y0) }
+	step := (s.Max - s.Min) / float64(max(n-1, 1))
+	for i, col := range s.Colors {
+		lo := math.Max(s.Min, s.Min+(float64(i)-0.5)*step)
+		hi := math.Min(s.Max, s.Min+(float64(i)+0.5)*step)
+		if n == 1 {
+			lo, hi = s.Min, s.Max
+		}
+		r := vg.Rectangle{Min: vg.Point{X: x, Y: yOf(lo)}, Max: vg.Point{X: x + scaleBar, Y: yOf(hi)}}
+		c.SetColor(col)
+		c.Fill(r.Path())
+	}
+	frame := draw.LineStyle{Color: rgb(0x555555), Width: 0.5}
+	c.StrokeLines(frame, []vg.Point{{X: x, Y: y0}, {X: x + scaleBar, Y: y0}, {X: x + scaleBar, Y: y1}, {X: x, Y: y1}, {X: x, Y: y0}})
+	sty := textStyle(8, false)
+	sty.YAlign = draw.YCenter
+	for _, t := range s.Ticks {
+		if t < s.Min || t > s.Max {
+			continue
+		}
+		y := yOf(t)
+		c.StrokeLine2(frame, x+scaleBar, y, x+scaleBar+3, y)
+		c.FillText(sty, vg.Point{X: x + scaleBar + 5, Y: y}, tickText(t))
+	}
+	if s.Label != "" {
+		head := textStyle(9, true)
+		head.XAlign, head.YAlign = draw.XCenter, draw.YBottom
+		c.FillText(head, vg.Point{X: x + scaleBar/2, Y: y1 + 3}, s.Label)
+	}
+}
+
+// tickText formats a scale value with as few decimals as it needs (at most 2) and an ASCII minus.
+func tickText(v float64) string {
+	for prec := 0; prec < 2; prec++ {
+		if t := formatFloat(v, prec); math.Abs(mustParse(t)-v) < 1e-9 {
+			return t
+		}
+	}
+	return formatFloat(v, 2)
+}
+
+func mustParse(s string) float64 {
+	v, _ := strconv.ParseFloat(s, 64)
+	return v
+}
+
+// withExtras adds to the figure's default height the room its caption and count table take at
+// its default width, so that the plot keeps its size.
+func withExtras(f *Figure) *Figure {
+	if f.Note != "" {
+		n := len(noteLines(noteStyle(), f.Note, f.Width-2*figPad))
+		f.Height += vg.Length(n)*noteLine + 4
+	}
+	f.Height += f.countsHeight()
+	return f
 }
 
 // SyntheticNotice is the mark on every figure and page made from synthetic data.

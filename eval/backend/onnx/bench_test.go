@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -29,7 +30,8 @@ import (
 // Both loops do the same essential work per batch: copy the clips' feature vectors from their
 // feature maps into the input tensors, run, copy the probabilities out into storage reused across
 // ops. "backend" is PredictInto (which also checks that each row is a probability
-// distribution, as output_kind auto requires); "predict" is Predict, which allocates its result.
+// distribution, as output_kind auto requires); "predict" is PredictClips, which allocates its
+// result.
 //
 // "interleaved" alternates the backend and bare loops op by op on one locked OS thread (ONNX
 // Runtime runs a single-threaded session on the calling thread) and reports backend/bare, the
@@ -45,16 +47,17 @@ const (
 
 func BenchmarkPredictVsBare(b *testing.B) {
 	rt := onnxtest.Runtime(b)
-	data, clips := benchSetup()
-	m := openBench(b, rt, data)
+	bm := linearBenchModel(benchDim, benchDim)
+	clips := bm.clips(benchClips, 1)
+	m := bm.open(b, rt, ortenv.CPUDevice(), benchBatch, 1)
 	dst := make([]float32, len(clips)*m.Classes())
 	ctx := context.Background()
 	backend := func() {
-		if err := m.PredictInto(ctx, clips, "", dst); err != nil {
+		if err := m.PredictInto(ctx, clips, "", dst, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
-	bare := newBareLoop(b, data, clips)
+	bare := newBareLoop(b, bm, clips, ortenv.CPUDevice(), benchBatch, 1)
 
 	b.Run("backend", func(b *testing.B) {
 		cpu := processCPU()
@@ -66,7 +69,7 @@ func BenchmarkPredictVsBare(b *testing.B) {
 	b.Run("predict", func(b *testing.B) {
 		cpu := processCPU()
 		for b.Loop() {
-			if _, err := m.Predict(ctx, clips, ""); err != nil {
+			if _, err := m.PredictClips(ctx, clips, ""); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -98,71 +101,172 @@ func BenchmarkPredictVsBare(b *testing.B) {
 	})
 }
 
-func benchSetup() ([]byte, []datasets.Clip) {
-	in := []onnxmodel.Input{{Name: "video", Dim: benchDim}, {Name: "audio", Dim: benchDim}}
+// BenchmarkThreads measures whether more intra-op threads help: the demo's model (a linear
+// classifier over 2 inputs of 32 features → 7 classes), a linear one over 1024 + 512 features,
+// and an MLP over those (1536 → 1024 → 7, 1.6M parameters), at batch 64. Ops of each thread
+// count alternate, and threads=N/threads=1 is the ratio of median op times (above 1: N threads
+// are faster); N is what the machine offers (GOMAXPROCS, the default of threads: 0).
+//
+//	go test -run '^$' -bench Threads -benchtime 100x ./eval/backend/onnx/
+func BenchmarkThreads(b *testing.B) {
+	rt := onnxtest.Runtime(b)
+	for _, bc := range []struct {
+		name string
+		bm   benchModel
+	}{
+		{"demo-linear-2x32", linearBenchModel(32, 32)},
+		{"linear-1024+512", linearBenchModel(1024, 512)},
+		{"mlp-1536-1024", mlpBenchModel(1024, 512, 1024)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			bm := bc.bm
+			clips := bm.clips(1024, 2)
+			counts := []int{1, ortenv.DefaultThreads()}
+			if counts[1] == 1 {
+				counts[1] = 2 // still measure two threads on a one-CPU machine
+			}
+			loops := make([]func(), len(counts))
+			for i, n := range counts {
+				m := bm.open(b, rt, ortenv.CPUDevice(), benchBatch, n)
+				dst := make([]float32, len(clips)*m.Classes())
+				loops[i] = func() {
+					if err := m.PredictInto(context.Background(), clips, "", dst, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			wall := make([][]time.Duration, len(counts))
+			for i := 0; b.Loop(); i++ {
+				for k := range loops {
+					which := (i + k) % len(loops)
+					t0 := time.Now()
+					loops[which]()
+					wall[which] = append(wall[which], time.Since(t0))
+				}
+			}
+			b.ReportMetric(float64(len(clips))/median(wall[0]).Seconds(), "rows/s-1thread")
+			b.ReportMetric(float64(len(clips))/median(wall[1]).Seconds(), "rows/s-"+strconv.Itoa(counts[1])+"threads")
+			b.ReportMetric(median(wall[0]).Seconds()/median(wall[1]).Seconds(), "threads="+strconv.Itoa(counts[1])+"/threads=1")
+		})
+	}
+}
+
+// benchModel is a linear classifier over a video and an audio input, with inputs named after
+// their modalities, and the data to run it.
+type benchModel struct {
+	data   []byte
+	inputs []onnxmodel.Input
+	output string
+}
+
+func linearBenchModel(video, audio int) benchModel {
+	in := []onnxmodel.Input{{Name: "video", Dim: video}, {Name: "audio", Dim: audio}}
 	w, bias := onnxmodel.RandomWeights(in, benchClasses, 1)
-	r := rand.New(rand.NewPCG(1, 2))
-	clips := make([]datasets.Clip, benchClips)
+	return benchModel{data: onnxmodel.Classifier(in, benchClasses, w, bias, true), inputs: in, output: "probs"}
+}
+
+// mlpBenchModel is an MLP over a video and an audio input (onnxmodel.MLPSpec).
+func mlpBenchModel(video, audio int, hidden ...int) benchModel {
+	in := []onnxmodel.Input{{Name: "video", Dim: video}, {Name: "audio", Dim: audio}}
+	spec := onnxmodel.MLPSpec{Inputs: in, Hidden: hidden, Classes: benchClasses, Softmax: true, Seed: 1}
+	return benchModel{data: spec.Build(), inputs: in, output: "probs"}
+}
+
+// clips returns n clips with normally distributed features for every input.
+func (bm benchModel) clips(n int, seed uint64) []datasets.Clip {
+	r := rand.New(rand.NewPCG(seed, 2))
+	clips := make([]datasets.Clip, n)
+	labels := datasets.DFEW().Labels
 	for i := range clips {
-		f := map[string][]float32{"video": make([]float32, benchDim), "audio": make([]float32, benchDim)}
-		for _, v := range f {
+		f := make(map[string][]float32, len(bm.inputs))
+		for _, in := range bm.inputs {
+			v := make([]float32, in.Dim)
 			for k := range v {
 				v[k] = float32(r.NormFloat64())
 			}
+			f[in.Name] = v
 		}
-		clips[i] = datasets.Clip{ClipID: fmt.Sprint(i), Features: f}
+		clips[i] = datasets.Clip{Dataset: "dfew", ClipID: fmt.Sprintf("%05d", i+1), Label: labels[i%len(labels)], Features: f}
 	}
-	return onnxmodel.Classifier(in, benchClasses, w, bias, true), clips
+	return clips
 }
 
-// openBench opens the benchmark model through the backend.
-func openBench(b *testing.B, rt *ortenv.Runtime, data []byte) *Model {
+// open opens the model through the backend.
+func (bm benchModel) open(tb testing.TB, rt *ortenv.Runtime, dev ortenv.Device, batch, threads int) *Model {
+	inputs := map[string]string{}
+	for _, in := range bm.inputs {
+		inputs[in.Name] = in.Name
+	}
 	m, err := Open(context.Background(), Config{
-		Name: "bench", ONNX: data, Device: "cpu", Inputs: map[string]string{"video": "video", "audio": "audio"},
-		BatchSize: benchBatch, IntraOpThreads: 1, Labels: datasets.DFEW(), Runtime: rt,
+		Name: "bench", ONNX: bm.data, Device: dev, Inputs: inputs,
+		BatchSize: batch, Threads: threads, Labels: datasets.DFEW(), Runtime: rt,
 	})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { m.Close() })
+	tb.Cleanup(func() { m.Close() })
 	return m
 }
 
-// newBareLoop returns one op of the plainest onnxruntime_go loop doing the same work: an
-// AdvancedSession with bound, reused tensors; per batch, copy the clips' features in, run, copy
-// the probabilities out.
-func newBareLoop(b *testing.B, data []byte, clips []datasets.Clip) func() {
+// newBareLoop returns one op of the plainest onnxruntime_go loop doing the same work, on the same
+// device with the same threads: an AdvancedSession with bound, reused tensors; per batch, copy
+// the clips' features in, run, copy the probabilities out. len(clips) must be a multiple of
+// batch.
+func newBareLoop(tb testing.TB, bm benchModel, clips []datasets.Clip, dev ortenv.Device, batch, threads int) func() {
 	opts, err := ort.NewSessionOptions()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer opts.Destroy()
-	opts.SetIntraOpNumThreads(1)
+	opts.SetIntraOpNumThreads(threads)
 	opts.SetInterOpNumThreads(1)
-	video, _ := ort.NewEmptyTensor[float32](ort.NewShape(benchBatch, benchDim))
-	audio, _ := ort.NewEmptyTensor[float32](ort.NewShape(benchBatch, benchDim))
-	probs, _ := ort.NewEmptyTensor[float32](ort.NewShape(benchBatch, benchClasses))
-	s, err := ort.NewAdvancedSessionWithONNXData(data, []string{"video", "audio"}, []string{"probs"},
-		[]ort.Value{video, audio}, []ort.Value{probs}, opts)
-	if err != nil {
-		b.Fatal(err)
+	if id, cuda := dev.CUDA(); cuda {
+		cudaOpts, err := ort.NewCUDAProviderOptions()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer cudaOpts.Destroy()
+		if err := cudaOpts.Update(map[string]string{"device_id": strconv.Itoa(id)}); err != nil {
+			tb.Fatal(err)
+		}
+		if err := opts.AppendExecutionProviderCUDA(cudaOpts); err != nil {
+			tb.Fatal(err)
+		}
 	}
-	b.Cleanup(func() {
-		s.Destroy()
-		video.Destroy()
-		audio.Destroy()
-		probs.Destroy()
-	})
+	var (
+		values []ort.Value
+		bufs   [][]float32
+		names  []string
+	)
+	for _, in := range bm.inputs {
+		t, err := ort.NewEmptyTensor[float32](ort.NewShape(int64(batch), int64(in.Dim)))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { t.Destroy() })
+		values, bufs, names = append(values, t), append(bufs, t.GetData()), append(names, in.Name)
+	}
+	probs, err := ort.NewEmptyTensor[float32](ort.NewShape(int64(batch), benchClasses))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { probs.Destroy() })
+	s, err := ort.NewAdvancedSessionWithONNXData(bm.data, names, []string{bm.output}, values, []ort.Value{probs}, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Destroy() })
 	out := make([]float32, len(clips)*benchClasses)
-	vd, ad, pd := video.GetData(), audio.GetData(), probs.GetData()
+	pd := probs.GetData()
 	return func() {
-		for start := 0; start < len(clips); start += benchBatch {
-			for r, c := range clips[start : start+benchBatch] {
-				copy(vd[r*benchDim:], c.Features["video"])
-				copy(ad[r*benchDim:], c.Features["audio"])
+		for start := 0; start < len(clips); start += batch {
+			for r, c := range clips[start : start+batch] {
+				for k, in := range bm.inputs {
+					copy(bufs[k][r*in.Dim:], c.Features[in.Name])
+				}
 			}
 			if err := s.Run(); err != nil {
-				b.Fatal(err)
+				tb.Fatal(err)
 			}
 			copy(out[start*benchClasses:], pd)
 		}

@@ -17,7 +17,9 @@ import (
 // Model is one ONNX model with one session. It is safe for concurrent use: runs are serialised
 // by a mutex and reuse one set of input and output tensors sized for the batch. Parallel runs
 // on one session gain nothing here: two goroutines sharing a session on 2 cores were slower than
-// one goroutine with bigger batches (docs/benchmarks.md); IntraOpThreads parallelises within a run.
+// one goroutine with bigger batches (docs/benchmarks.md); Config.Threads parallelises within a run.
+//
+// *Model is a runner.Backend (Predict), so a run drives it batch by batch like any backend.
 type Model struct {
 	name    string
 	labels  *datasets.LabelSet
@@ -27,7 +29,7 @@ type Model struct {
 	batch   int    // rows per run
 	fixed   bool   // the model's batch dimension is fixed to batch: short batches are padded
 	classes int
-	device  string
+	info    ortenv.SessionInfo // what the session runs on; BatchSize is batch
 
 	mu        sync.Mutex // guards everything below
 	session   *ortenv.Session
@@ -77,7 +79,7 @@ func Open(ctx context.Context, cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.chooseBatch(cfg, append(batchDims, outBatch)); err != nil {
+	if err := m.fixedBatch(cfg, append(batchDims, outBatch)); err != nil {
 		return nil, err
 	}
 	names := make([]string, len(m.inputs))
@@ -85,11 +87,21 @@ func Open(ctx context.Context, cfg Config) (*Model, error) {
 		names[i] = in.name
 	}
 	m.session, err = rt.NewSession(what, data, names, []string{m.output},
-		ortenv.SessionConfig{Device: cfg.Device, IntraOpThreads: cfg.IntraOpThreads, Logf: cfg.Logf})
+		ortenv.SessionConfig{Device: cfg.Device, Threads: cfg.Threads, TF32: cfg.TF32})
 	if err != nil {
 		return nil, err
 	}
-	m.device = m.session.Device
+	m.info = m.session.Info
+	if !m.fixed {
+		m.batch = cfg.BatchSize
+		if m.batch == 0 {
+			m.batch = DefaultBatchCPU
+			if _, cuda := m.info.Device.CUDA(); cuda {
+				m.batch = DefaultBatchCUDA
+			}
+		}
+	}
+	m.info.BatchSize = m.batch
 	if err := m.allocate(); err != nil {
 		m.Close()
 		return nil, fmt.Errorf("%s: allocate tensors: %w", what, err)
@@ -163,9 +175,9 @@ func (m *Model) bindOutput(cfg Config, outs []ort.InputOutputInfo) (int64, error
 	return out.Dimensions[0], nil
 }
 
-// chooseBatch uses the model's fixed batch dimension if it has one, else cfg.BatchSize.
-func (m *Model) chooseBatch(cfg Config, dims []int64) error {
-	m.batch = cfg.BatchSize
+// fixedBatch finds the model's fixed batch dimension, if it has one: every run then has that many
+// rows (a short batch is padded).
+func (m *Model) fixedBatch(cfg Config, dims []int64) error {
 	for _, d := range dims {
 		switch {
 		case d <= 0:
@@ -199,8 +211,12 @@ func (m *Model) allocate() error {
 // Name is the model's name from its Config.
 func (m *Model) Name() string { return m.name }
 
-// Device is where the session runs: "cpu" or "cuda:N".
-func (m *Model) Device() string { return m.device }
+// Device is where the session runs: the CPU or a CUDA device, never auto.
+func (m *Model) Device() ortenv.Device { return m.info.Device }
+
+// Info is what the model runs on: the device auto resolved to (and why, when it fell back to the
+// CPU), the ONNX Runtime version, TF32, threads and batch size; for manifests and summaries.
+func (m *Model) Info() ortenv.SessionInfo { return m.info }
 
 // BatchSize is the number of rows per run.
 func (m *Model) BatchSize() int { return m.batch }

@@ -6,14 +6,19 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
+	"github.com/emoeval/emoeval/eval/runner"
+	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
+	"github.com/emoeval/emoeval/internal/ortenv"
 )
 
 var avInputs = []onnxmodel.Input{{Name: "video_in", Dim: 6}, {Name: "audio_in", Dim: 4}}
@@ -92,11 +97,10 @@ func baseConfig(t testing.TB, data []byte) Config {
 	return Config{
 		Name:    "fusion",
 		ONNX:    data,
-		Device:  "cpu",
+		Device:  ortenv.CPUDevice(),
 		Inputs:  map[string]string{"video_in": "feat_video", "audio_in": "audio"},
 		Labels:  datasets.DFEW(),
 		Runtime: onnxtest.Runtime(t),
-		Logf:    func(format string, args ...any) { t.Errorf("unexpected warning: "+format, args...) },
 	}
 }
 
@@ -157,7 +161,7 @@ func TestPredictEqualsGoComputation(t *testing.T) {
 				t.Errorf("batch size %d, want the model's fixed %d", m.BatchSize(), tc.fixed)
 			}
 			for _, ablate := range []string{"", "video", "audio"} {
-				got, err := m.Predict(context.Background(), clips, ablate)
+				got, err := m.PredictClips(context.Background(), clips, ablate)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -171,7 +175,7 @@ func TestAblation(t *testing.T) {
 	tm := newTinyModel(4)
 	clips := makeClips(9, 2)
 	m := open(t, baseConfig(t, tm.onnx(false, 0)))
-	res, err := m.Ablation(context.Background(), clips)
+	res, err := m.Ablation(context.Background(), clips, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,11 +205,11 @@ func TestAblationNeedsBothModalities(t *testing.T) {
 	cfg := baseConfig(t, onnxmodel.Classifier(in, 7, w, b, true))
 	cfg.Inputs = map[string]string{"x": "video"}
 	m := open(t, cfg)
-	_, err := m.Ablation(context.Background(), makeClips(2, 1))
+	_, err := m.Ablation(context.Background(), makeClips(2, 1), nil)
 	if err == nil || !strings.Contains(err.Error(), "feat_audio") {
 		t.Errorf("got %v, want an error naming feat_audio", err)
 	}
-	if _, err := m.Predict(context.Background(), makeClips(2, 1), "audio"); err == nil || !strings.Contains(err.Error(), `cannot ablate "audio"`) {
+	if _, err := m.PredictClips(context.Background(), makeClips(2, 1), "audio"); err == nil || !strings.Contains(err.Error(), "cannot zero the audio inputs") {
 		t.Errorf("ablating a modality the model does not read: got %v", err)
 	}
 }
@@ -232,8 +236,8 @@ func TestOpenRejectsBadSetUps(t *testing.T) {
 		{"no labels", func(c *Config) { c.Labels = nil }, []string{"no label set"}, true},
 		{"no inputs", func(c *Config) { c.Inputs = nil }, []string{"map each ONNX input"}, true},
 		{"bad output kind", func(c *Config) { c.OutputKind = "scores" }, []string{`"scores": use probs, logits or auto`}, true},
-		{"bad device", func(c *Config) { c.Device = "gpu" }, []string{`device "gpu": use cpu, cuda:N or auto`}, true},
-		{"bad cuda index", func(c *Config) { c.Device = "cuda:x" }, []string{"cuda:0"}, true},
+		{"negative batch size", func(c *Config) { c.BatchSize = -1 }, []string{"batch_size", "-1: must be at least 1, or 0"}, true},
+		{"negative threads", func(c *Config) { c.Threads = -2 }, []string{"threads", "-2: must be at least 1, or 0"}, true},
 		{"missing file", func(c *Config) { c.ONNX, c.Path = nil, "/nonexistent/fusion.onnx" }, []string{"/nonexistent/fusion.onnx", "no such file"}, true},
 		{"not an ONNX model", func(c *Config) { c.ONNX = []byte("this is not protobuf") }, []string{"not a usable ONNX model"}, true},
 	}
@@ -316,12 +320,12 @@ func TestPredictRejectsBadClips(t *testing.T) {
 	m := open(t, baseConfig(t, newTinyModel(1).onnx(true, 0)))
 	clips := makeClips(3, 1)
 	clips[1].Features["video"] = append(clips[1].Features["video"], 1)
-	_, err := m.Predict(context.Background(), clips, "")
+	_, err := m.PredictClips(context.Background(), clips, "")
 	if err == nil || !strings.Contains(err.Error(), "clip 00002: feat_video has 7 values") {
 		t.Errorf("got %v", err)
 	}
 	// The bad modality ablated is not read, so it is not checked.
-	if _, err := m.Predict(context.Background(), clips, "video"); err != nil {
+	if _, err := m.PredictClips(context.Background(), clips, "video"); err != nil {
 		t.Errorf("ablated video: %v", err)
 	}
 }
@@ -331,7 +335,7 @@ func TestOutputValidation(t *testing.T) {
 	t.Run("probs kind on a logits model", func(t *testing.T) {
 		cfg := baseConfig(t, tm.onnx(false, 0))
 		cfg.OutputKind = OutputProbs
-		_, err := open(t, cfg).Predict(context.Background(), makeClips(2, 1), "")
+		_, err := open(t, cfg).PredictClips(context.Background(), makeClips(2, 1), "")
 		if err == nil || !strings.Contains(err.Error(), "use output_kind: logits or auto") {
 			t.Errorf("got %v", err)
 		}
@@ -339,49 +343,150 @@ func TestOutputValidation(t *testing.T) {
 	t.Run("non-finite output", func(t *testing.T) {
 		bad := newTinyModel(1)
 		bad.b[3] = float32(math.Inf(1))
-		_, err := open(t, baseConfig(t, bad.onnx(false, 0))).Predict(context.Background(), makeClips(2, 1), "")
+		_, err := open(t, baseConfig(t, bad.onnx(false, 0))).PredictClips(context.Background(), makeClips(2, 1), "")
 		if err == nil || !strings.Contains(err.Error(), "not finite") {
 			t.Errorf("got %v", err)
 		}
 	})
 }
 
+// TestDevices checks the devices a CPU-only machine can check: auto runs on the CPU and says why
+// without a warning of its own, and cuda:N fails with the cause. TestDeviceCauses in
+// internal/ortenv checks every cause against the library's own messages.
 func TestDevices(t *testing.T) {
 	data := newTinyModel(1).onnx(true, 0)
-	t.Run("cuda without its provider", func(t *testing.T) {
+	t.Run("cuda:1 without a usable provider", func(t *testing.T) {
 		cfg := baseConfig(t, data)
-		cfg.Device = "cuda:1"
+		cfg.Device = ortenv.CUDADevice(1)
 		m, err := Open(context.Background(), cfg)
 		if err == nil {
 			m.Close()
-			t.Skip("a CUDA provider is installed here")
+			t.Skip("CUDA device 1 works here")
 		}
 		t.Log(err)
-		for _, w := range []string{"device cuda:1", "libonnxruntime_providers_cuda.so", "cuDNN", "use device: cpu, or device: auto"} {
+		var de *ortenv.DeviceError
+		if !errors.As(err, &de) || de.What != `model "fusion"` || de.Device != ortenv.CUDADevice(1) {
+			t.Fatalf("got %v (%T), want an *ortenv.DeviceError for model \"fusion\" on cuda:1", err, err)
+		}
+		for _, w := range []string{`model "fusion": device cuda:1: `, "use device cpu, or auto"} {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("error %q does not contain %q", err, w)
 			}
 		}
+		if strings.Contains(err.Error(), "onnxruntime_src") {
+			t.Errorf("error %q keeps ONNX Runtime's source location", err)
+		}
 	})
-	t.Run("auto falls back to the CPU with a warning", func(t *testing.T) {
+	t.Run("auto falls back to the CPU and says why", func(t *testing.T) {
 		cfg := baseConfig(t, data)
-		cfg.Device = "auto"
-		var warnings []string
-		cfg.Logf = func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
+		cfg.Device = ortenv.AutoDevice()
 		m := open(t, cfg)
-		if m.Device() == "cuda:0" {
-			t.Skip("a CUDA provider is installed here")
+		info := m.Info()
+		if _, cuda := info.Device.CUDA(); cuda {
+			t.Skip("a CUDA device works here")
 		}
-		if m.Device() != "cpu" {
-			t.Errorf("device %q, want cpu", m.Device())
+		if m.Device() != ortenv.CPUDevice() || info.Requested != ortenv.AutoDevice() || info.Fallback == "" || info.TF32 {
+			t.Errorf("info %+v: want auto resolved to the CPU with a reason", info)
 		}
-		if len(warnings) != 1 || !strings.Contains(warnings[0], "running on the CPU") || !strings.Contains(warnings[0], "libonnxruntime_providers_cuda.so") {
-			t.Errorf("warnings %q, want one saying the CPU is used and why", warnings)
+		if m.BatchSize() != DefaultBatchCPU {
+			t.Errorf("batch %d, want the CPU default %d", m.BatchSize(), DefaultBatchCPU)
 		}
-		if _, err := m.Predict(context.Background(), makeClips(3, 1), ""); err != nil {
+		if _, err := m.PredictClips(context.Background(), makeClips(3, 1), ""); err != nil {
 			t.Error(err)
 		}
 	})
+}
+
+// TestInfo checks what the model records about its session and the batch size it chose.
+func TestInfo(t *testing.T) {
+	tm := newTinyModel(1)
+	tests := []struct {
+		name           string
+		batch, threads int
+		fixed          int // the model's own batch dimension
+		wantBatch      int
+		wantThreads    int
+	}{
+		{"defaults on the CPU", 0, 0, 0, DefaultBatchCPU, ortenv.DefaultThreads()},
+		{"batch and threads given", 100, 1, 0, 100, 1},
+		{"a fixed batch dimension wins", 100, 2, 8, 8, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := baseConfig(t, tm.onnx(true, tc.fixed))
+			cfg.BatchSize, cfg.Threads = tc.batch, tc.threads
+			m := open(t, cfg)
+			want := ortenv.SessionInfo{Requested: ortenv.CPUDevice(), Device: ortenv.CPUDevice(), ORTVersion: cfg.Runtime.Version(),
+				Threads: tc.wantThreads, BatchSize: tc.wantBatch}
+			if got := m.Info(); got != want || m.BatchSize() != tc.wantBatch {
+				t.Errorf("info %+v, batch %d; want %+v", got, m.BatchSize(), want)
+			}
+		})
+	}
+}
+
+// TestPredictTasks checks the runner's view of the model: a batch of tasks straddling variants
+// gets each clip's probabilities with the withheld modality zeroed.
+func TestPredictTasks(t *testing.T) {
+	tm := newTinyModel(6)
+	cfg := baseConfig(t, tm.onnx(false, 0))
+	cfg.BatchSize = 4
+	m := open(t, cfg)
+	clips := makeClips(5, 4)
+	var tasks []runner.Task
+	for _, v := range []variant.Variant{variant.AV, variant.Video, variant.Audio} {
+		for _, c := range clips {
+			tasks = append(tasks, runner.Task{Clip: c, Variant: v})
+		}
+	}
+	// Batches as the runner makes them: 15 tasks in batches of 4 straddle the variants.
+	for start := 0; start < len(tasks); start += 4 {
+		batch := tasks[start:min(start+4, len(tasks))]
+		res, err := m.Predict(context.Background(), batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) != len(batch) {
+			t.Fatalf("%d results for %d tasks", len(res), len(batch))
+		}
+		for i, r := range res {
+			task := batch[i]
+			if r.Err != nil || r.Attempts != 1 || r.Latency <= 0 || r.Raw != "" {
+				t.Errorf("task %s/%s: result %+v", task.Variant, task.Clip.ClipID, r)
+			}
+			assertProbs(t, tm, []datasets.Clip{task.Clip}, [][]float32{r.Probs}, task.Variant.Withheld())
+			if cap(r.Probs) != len(r.Probs) {
+				t.Errorf("a result's probabilities can grow into the next one's (cap %d)", cap(r.Probs))
+			}
+		}
+	}
+	// A batch that fails as a whole says which variant and which model.
+	bad := []runner.Task{{Clip: datasets.Clip{ClipID: "x", Features: map[string][]float32{"video": {1}}}, Variant: variant.Audio}}
+	if _, err := m.Predict(context.Background(), bad); err == nil || !strings.Contains(err.Error(), "variant audio") || !strings.Contains(err.Error(), "clip x") {
+		t.Errorf("bad clip: %v", err)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	cfg := baseConfig(t, newTinyModel(1).onnx(true, 0))
+	cfg.BatchSize = 4
+	m := open(t, cfg)
+	clips := makeClips(10, 1)
+	var calls [][2]int
+	progress := func(done, total int) { calls = append(calls, [2]int{done, total}) }
+	if err := m.PredictInto(context.Background(), clips, "", make([]float32, 10*m.Classes()), progress); err != nil {
+		t.Fatal(err)
+	}
+	if want := [][2]int{{4, 10}, {8, 10}, {10, 10}}; !slices.Equal(calls, want) {
+		t.Errorf("pass progress %v, want %v", calls, want)
+	}
+	calls = nil
+	if _, err := m.Ablation(context.Background(), clips, progress); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 9 || calls[0] != [2]int{4, 30} || calls[3] != [2]int{14, 30} || calls[8] != [2]int{30, 30} {
+		t.Errorf("ablation progress %v: want 9 calls over the three passes, 4/30 … 30/30", calls)
+	}
 }
 
 func TestConcurrentPredict(t *testing.T) {
@@ -398,7 +503,7 @@ func TestConcurrentPredict(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			part := clips[g*5 : g*5+10+g] // overlapping parts of different lengths
-			results[g], errs[g] = m.Predict(context.Background(), part, []string{"", "video", "audio"}[g%3])
+			results[g], errs[g] = m.PredictClips(context.Background(), part, []string{"", "video", "audio"}[g%3])
 		}()
 	}
 	wg.Wait()
@@ -414,11 +519,11 @@ func TestCancelledContext(t *testing.T) {
 	m := open(t, baseConfig(t, newTinyModel(1).onnx(true, 0)))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := m.Predict(ctx, makeClips(3, 1), ""); !errors.Is(err, context.Canceled) {
+	if _, err := m.PredictClips(ctx, makeClips(3, 1), ""); !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
 	// The model still works after a cancelled call.
-	if _, err := m.Predict(context.Background(), makeClips(3, 1), ""); err != nil {
+	if _, err := m.PredictClips(context.Background(), makeClips(3, 1), ""); err != nil {
 		t.Error(err)
 	}
 }
@@ -428,7 +533,90 @@ func TestClosedModel(t *testing.T) {
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Predict(context.Background(), makeClips(1, 1), ""); err == nil || !strings.Contains(err.Error(), "closed") {
+	if _, err := m.PredictClips(context.Background(), makeClips(1, 1), ""); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("got %v", err)
 	}
+}
+
+// TestAblationFromVariants checks that the variants a run makes give the same ablation as the
+// model's own three passes, and the MI computed from them.
+func TestAblationFromVariants(t *testing.T) {
+	tm := newTinyModel(7)
+	m := open(t, baseConfig(t, tm.onnx(false, 0)))
+	clips := makeClips(12, 3)
+	for i := range clips {
+		clips[i].Label = datasets.DFEW().Labels[i%7]
+	}
+	want, err := m.Ablation(context.Background(), clips, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The run's variants, keyed as the run's outcomes are; the audio ones with zero-padded ids,
+	// as another file may write them.
+	byVariant := map[variant.Variant]map[string][]float32{}
+	for _, v := range variant.All() {
+		byVariant[v] = map[string][]float32{}
+		var tasks []runner.Task
+		for _, c := range clips {
+			tasks = append(tasks, runner.Task{Clip: c, Variant: v})
+		}
+		res, err := m.Predict(context.Background(), tasks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range res {
+			id := tasks[i].Clip.ClipID
+			if v == variant.Audio {
+				id = "00" + id
+			}
+			byVariant[v][id] = r.Probs
+		}
+	}
+	got, err := AblationFromVariants(clips, byVariant[variant.AV], byVariant[variant.Video], byVariant[variant.Audio])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if got[i].ClipID != want[i].ClipID || !slices.Equal(got[i].Probs, want[i].Probs) ||
+			!slices.Equal(got[i].NoVideo, want[i].NoVideo) || !slices.Equal(got[i].NoAudio, want[i].NoAudio) {
+			t.Fatalf("clip %d: from variants %+v, from Ablation %+v", i, got[i], want[i])
+		}
+	}
+	mi, err := AblationMI(datasets.DFEW(), clips, got, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mi.Len() != len(clips) || mi.Source != "onnx" {
+		t.Fatalf("MI of %d clips from %q", mi.Len(), mi.Source)
+	}
+	for i, c := range clips {
+		k := datasets.DFEW().Index(c.Label)
+		wantScore := modality.AblationScore(float64(want[i].Probs[k]), float64(want[i].NoVideo[k]), float64(want[i].NoAudio[k]))
+		score, ok := mi.Score(c.ClipID)
+		class, _ := mi.Get(c.ClipID)
+		if !ok || score != wantScore || class != modality.FromAblation(wantScore, modality.DefaultAblationThreshold) {
+			t.Errorf("clip %s: score %v %v class %v, want %v", c.ClipID, score, ok, class, wantScore)
+		}
+	}
+
+	t.Run("errors", func(t *testing.T) {
+		delete(byVariant[variant.Video], clips[3].ClipID)
+		if _, err := AblationFromVariants(clips, byVariant[variant.AV], byVariant[variant.Video], byVariant[variant.Audio]); err == nil ||
+			!strings.Contains(err.Error(), "clip 00004 has no probabilities from the video variant") {
+			t.Errorf("missing clip: %v", err)
+		}
+		short := slices.Clone(got)
+		short[2].NoAudio = short[2].NoAudio[:3]
+		if _, err := AblationMI(datasets.DFEW(), clips, short, 0); err == nil || !strings.Contains(err.Error(), "clip 00003 has 3 probabilities") {
+			t.Errorf("short row: %v", err)
+		}
+		if _, err := AblationMI(datasets.DFEW(), clips[:2], got, 0); err == nil || !strings.Contains(err.Error(), "clip 00003 is not one of the run's clips") {
+			t.Errorf("foreign clip: %v", err)
+		}
+		unknown := slices.Clone(clips)
+		unknown[0].Label = "bored"
+		if _, err := AblationMI(datasets.DFEW(), unknown, got, 0); err == nil || !strings.Contains(err.Error(), `label "bored"`) {
+			t.Errorf("unknown label: %v", err)
+		}
+	})
 }

@@ -6,20 +6,61 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/ortenv"
 	ort "github.com/yalue/onnxruntime_go"
 )
 
-// Predict returns each clip's probabilities over the label set, in clip order. ablate "" uses
-// every input; a modality name ("video", "audio") replaces that modality's inputs with zeros.
-// Clips are run in batches of BatchSize; a cancelled ctx stops between batches and interrupts a
-// running batch.
-func (m *Model) Predict(ctx context.Context, clips []datasets.Clip, ablate string) ([][]float32, error) {
+var _ runner.Backend = (*Model)(nil)
+
+// Progress is told after each batch of a pass how many of the pass's clips are done, of total.
+type Progress func(done, total int)
+
+// Predict runs a runner's tasks (runner.Backend): one result per task, in order, with the clip's
+// probabilities. A task's variant says which inputs the model gets: av all of them, video the
+// video inputs with the audio ones zeroed, audio the reverse. The runner hands over a batch of
+// BatchSize tasks at a time, so its progress moves batch by batch. Latency is the batch's time
+// shared among its tasks.
+func (m *Model) Predict(ctx context.Context, tasks []runner.Task) ([]runner.Result, error) {
+	c := m.classes
+	out := make([]runner.Result, len(tasks))
+	flat := make([]float32, len(tasks)*c) // the results' rows, one allocation
+	clips := make([]datasets.Clip, len(tasks))
+	for i := range tasks {
+		clips[i] = tasks[i].Clip
+	}
+	// The runner lays tasks out variant by variant, so a batch holds one variant, or straddles
+	// two: each run of one variant is one pass.
+	for start := 0; start < len(tasks); {
+		v := tasks[start].Variant
+		end := start + 1
+		for end < len(tasks) && tasks[end].Variant == v {
+			end++
+		}
+		t0 := time.Now()
+		if err := m.PredictInto(ctx, clips[start:end], v.Withheld(), flat[start*c:end*c], nil); err != nil {
+			return nil, fmt.Errorf("variant %s: %w", v, err)
+		}
+		lat := time.Since(t0) / time.Duration(end-start)
+		for i := start; i < end; i++ {
+			out[i] = runner.Result{Probs: flat[i*c : (i+1)*c : (i+1)*c], Attempts: 1, Latency: lat}
+		}
+		start = end
+	}
+	return out, nil
+}
+
+// PredictClips returns each clip's probabilities over the label set, in clip order. ablate ""
+// uses every input; a modality name ("video", "audio") replaces that modality's inputs with
+// zeros. Clips are run in batches of BatchSize; a cancelled ctx stops between batches and
+// interrupts a running batch.
+func (m *Model) PredictClips(ctx context.Context, clips []datasets.Clip, ablate string) ([][]float32, error) {
 	flat := make([]float32, len(clips)*m.classes)
-	if err := m.PredictInto(ctx, clips, ablate, flat); err != nil {
+	if err := m.PredictInto(ctx, clips, ablate, flat, nil); err != nil {
 		return nil, err
 	}
 	probs := make([][]float32, len(clips))
@@ -29,13 +70,13 @@ func (m *Model) Predict(ctx context.Context, clips []datasets.Clip, ablate strin
 	return probs, nil
 }
 
-// PredictInto is Predict writing into caller-provided storage: clip i's probabilities go to
+// PredictInto is PredictClips writing into caller-provided storage: clip i's probabilities go to
 // dst[i*Classes() : (i+1)*Classes()], and len(dst) must be len(clips)*Classes(). It allocates
 // nothing per batch, so a caller that reuses dst runs at the speed of a bare ONNX Runtime loop.
-// On error dst holds partial results.
-func (m *Model) PredictInto(ctx context.Context, clips []datasets.Clip, ablate string, dst []float32) error {
+// progress, when not nil, is told after each batch. On error dst holds partial results.
+func (m *Model) PredictInto(ctx context.Context, clips []datasets.Clip, ablate string, dst []float32, progress Progress) error {
 	if ablate != "" && !slices.Contains(m.Modalities(), ablate) {
-		return fmt.Errorf("model %q: cannot ablate %q: the model reads %v", m.name, ablate, m.Modalities())
+		return fmt.Errorf("model %q: cannot zero the %s inputs: the model reads %v", m.name, ablate, m.Modalities())
 	}
 	if len(dst) != len(clips)*m.classes {
 		return fmt.Errorf("model %q: PredictInto: dst has %d values, %d clips × %d classes need %d", m.name, len(dst), len(clips), m.classes, len(clips)*m.classes)
@@ -61,11 +102,14 @@ func (m *Model) PredictInto(ctx context.Context, clips []datasets.Clip, ablate s
 			if inputerr.Is(err) {
 				return err
 			}
-			return fmt.Errorf("model %q: clips %d..%d: %w", m.name, start+1, end, err)
+			return fmt.Errorf("model %q: clips %d..%d on %s: %w", m.name, start+1, end, m.info.Device, err)
 		}
 		// Converted while the rows are in cache.
 		if err := m.toProbs(rows, clips[start:end]); err != nil {
 			return fmt.Errorf("model %q: %w", m.name, err)
+		}
+		if progress != nil {
+			progress(end, len(clips))
 		}
 	}
 	return nil
@@ -95,7 +139,7 @@ func (m *Model) runBatch(clips []datasets.Clip, ablate string, dst []float32, op
 		outputs = []ort.Value{out}
 	}
 	if err := m.session.RunWithOptions(inputs, outputs, opts); err != nil {
-		return err
+		return errors.New(ortenv.CleanMessage(err.Error()))
 	}
 	copy(dst, out.GetData()[:rows*m.classes])
 	return nil

@@ -16,7 +16,7 @@ func TestPredictIntoEqualsPredict(t *testing.T) {
 	m := open(t, cfg)
 	clips := makeClips(10, 5) // two full batches and a short one
 	for _, ablate := range []string{"", "video", "audio"} {
-		want, err := m.Predict(context.Background(), clips, ablate)
+		want, err := m.PredictClips(context.Background(), clips, ablate)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -24,7 +24,7 @@ func TestPredictIntoEqualsPredict(t *testing.T) {
 		for i := range dst {
 			dst[i] = float32(math.NaN()) // every value must be written
 		}
-		if err := m.PredictInto(context.Background(), clips, ablate, dst); err != nil {
+		if err := m.PredictInto(context.Background(), clips, ablate, dst, nil); err != nil {
 			t.Fatal(err)
 		}
 		for i := range clips {
@@ -40,7 +40,7 @@ func TestPredictIntoEqualsPredict(t *testing.T) {
 
 func TestPredictIntoChecksDst(t *testing.T) {
 	m := open(t, baseConfig(t, newTinyModel(1).onnx(true, 0)))
-	err := m.PredictInto(context.Background(), makeClips(2, 1), "", make([]float32, 13))
+	err := m.PredictInto(context.Background(), makeClips(2, 1), "", make([]float32, 13), nil)
 	if err == nil || !strings.Contains(err.Error(), "dst has 13 values, 2 clips × 7 classes need 14") {
 		t.Errorf("got %v", err)
 	}

@@ -50,7 +50,7 @@ func benchTwoModels(b *testing.B, cached bool) {
 		if cached {
 			c = chat.WithCache(c, store, "openai")
 		}
-		be, err := New(Config{Name: m.Name, Model: m.Name, Prompt: m.Style}, chat.WithStats(c, &chat.Stats{}))
+		be, err := New(Options{Name: m.Name, Model: m.Name, Prompt: m.Style}, chat.WithStats(c, &chat.Stats{}))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func benchTwoModels(b *testing.B, cached bool) {
 			wg.Go(func() {
 				for i := range b.N {
 					// A new sample index each time: every request is a cache miss.
-					if _, err := be.Predict(context.Background(), split.Clips[w], predictions.VariantAV, i); err != nil {
+					if _, err := be.Ask(context.Background(), split.Clips[w], predictions.VariantAV, i); err != nil {
 						b.Error(err)
 						return
 					}

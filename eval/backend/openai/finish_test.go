@@ -31,8 +31,8 @@ func TestFinishReason(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _ := New(Config{Name: "m", Model: "x", Prompt: "migr"}, h)
-			res, err := b.Predict(context.Background(), clip, predictions.VariantAV, 0)
+			b, _ := New(Options{Name: "m", Model: "x", Prompt: "migr"}, h)
+			res, err := b.Ask(context.Background(), clip, predictions.VariantAV, 0)
 			if tt.wantErr {
 				if err == nil || !chat.IsRetryable(err) || res.Raw != "" {
 					t.Fatalf("res %+v, err %v; want a retryable error", res, err)

@@ -15,24 +15,25 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/chat"
-	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/prompts"
+	"github.com/emoeval/emoeval/eval/runner"
+	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
 // DefaultTemperature is the authors' sampling temperature.
 const DefaultTemperature = 0.3
 
-// Config configures a backend.
-type Config struct {
+// Options configure a backend made directly (Kind opens one from a configuration block).
+type Options struct {
 	Name  string // the model's name in the run
 	Model string // the model id the server knows
-	// Prompt is a built-in prompt name ("r1-omni", "migr") or the prompt text itself (the runner
-	// reads prompt files).
+	// Prompt is a built-in prompt name ("r1-omni", "migr") or the prompt text itself (Kind reads
+	// prompt files).
 	Prompt      string
-	Temperature *float64 // nil: DefaultTemperature
-	MaxTokens   int      // 0: the server's default
-	Variants    []string // of av, video, audio; nil: [av]
+	Temperature *float64          // nil: DefaultTemperature
+	MaxTokens   int               // 0: the server's default
+	Variants    []variant.Variant // nil: [av]
 	// Seed, when set, is sent as Seed+sampleIndex, so that servers that honour seeds give each
 	// sample its own reproducible draw.
 	Seed *int64
@@ -40,7 +41,7 @@ type Config struct {
 
 // Backend predicts with one model on one server. It is safe for concurrent use.
 type Backend struct {
-	cfg    Config
+	cfg    Options
 	prompt string
 	client chat.Client
 }
@@ -58,7 +59,7 @@ type Result struct {
 
 // New returns a backend that sends its requests through client (usually a chat.NewHTTP client
 // wrapped in the rate-limit, retry and cache layers).
-func New(cfg Config, client chat.Client) (*Backend, error) {
+func New(cfg Options, client chat.Client) (*Backend, error) {
 	if cfg.Name == "" || cfg.Model == "" {
 		return nil, fmt.Errorf("openai backend: name and model are required")
 	}
@@ -77,11 +78,11 @@ func New(cfg Config, client chat.Client) (*Backend, error) {
 		cfg.Temperature = &t
 	}
 	if len(cfg.Variants) == 0 {
-		cfg.Variants = []string{predictions.VariantAV}
+		cfg.Variants = []variant.Variant{variant.AV}
 	}
 	for i, v := range cfg.Variants {
-		if v != predictions.VariantAV && v != predictions.VariantVideo && v != predictions.VariantAudio {
-			return nil, &inputerr.Error{Key: "variants", Msg: fmt.Sprintf("model %s: variant %q: use av, video or audio", cfg.Name, v)}
+		if _, err := variant.Parse(string(v)); err != nil {
+			return nil, &inputerr.Error{Key: "variants", Msg: fmt.Sprintf("model %s: %v", cfg.Name, err)}
 		}
 		if slices.Contains(cfg.Variants[:i], v) {
 			return nil, &inputerr.Error{Key: "variants", Msg: fmt.Sprintf("model %s: variant %q listed twice", cfg.Name, v)}
@@ -95,17 +96,13 @@ func New(cfg Config, client chat.Client) (*Backend, error) {
 func (b *Backend) Name() string { return b.cfg.Name }
 
 // Variants are the configured variants.
-func (b *Backend) Variants() []string { return slices.Clone(b.cfg.Variants) }
-
-func needs(variant string) (video, audio bool) {
-	return variant != predictions.VariantAudio, variant != predictions.VariantVideo
-}
+func (b *Backend) Variants() []variant.Variant { return slices.Clone(b.cfg.Variants) }
 
 // Check reports, before any request, clips that lack a media path a configured variant needs.
 func (b *Backend) Check(clips []datasets.Clip) error {
 	var video, audio bool
 	for _, v := range b.cfg.Variants {
-		nv, na := needs(v)
+		nv, na := v.Sees()
 		video, audio = video || nv, audio || na
 	}
 	var errs []error
@@ -135,17 +132,17 @@ func (b *Backend) Check(clips []datasets.Clip) error {
 		}
 		errs = append(errs, &inputerr.Error{Key: m.column, Msg: fmt.Sprintf(
 			"model %s (variants %s) needs %s, which %d of %d clips lack (%s): import the split with --media-root, or drop the variants that need it",
-			b.cfg.Name, strings.Join(b.cfg.Variants, ", "), m.column, len(missing), len(clips), shown)})
+			b.cfg.Name, strings.Join(variant.Strings(b.cfg.Variants), ", "), m.column, len(missing), len(clips), shown)})
 	}
 	return errors.Join(errs...)
 }
 
 // Request builds the chat request for a clip, variant and sample.
-func (b *Backend) Request(clip datasets.Clip, variant string, sampleIndex int) (chat.Request, error) {
-	if !slices.Contains(b.cfg.Variants, variant) {
-		return chat.Request{}, fmt.Errorf("model %s: variant %q is not configured (%s)", b.cfg.Name, variant, strings.Join(b.cfg.Variants, ", "))
+func (b *Backend) Request(clip datasets.Clip, v variant.Variant, sampleIndex int) (chat.Request, error) {
+	if !slices.Contains(b.cfg.Variants, v) {
+		return chat.Request{}, fmt.Errorf("model %s: variant %q is not configured (%s)", b.cfg.Name, v, strings.Join(variant.Strings(b.cfg.Variants), ", "))
 	}
-	video, audio := needs(variant)
+	video, audio := v.Sees()
 	var parts []chat.Part
 	if video {
 		u, err := mediaURL(clip.VideoPath)
@@ -171,17 +168,29 @@ func (b *Backend) Request(clip datasets.Clip, variant string, sampleIndex int) (
 	return req, nil
 }
 
-// Predict asks the model about one clip. On failure the Result still carries the attempts made.
-func (b *Backend) Predict(ctx context.Context, clip datasets.Clip, variant string, sampleIndex int) (Result, error) {
-	req, err := b.Request(clip, variant, sampleIndex)
+// Ask asks the model about one clip. On failure the Result still carries the attempts made.
+func (b *Backend) Ask(ctx context.Context, clip datasets.Clip, v variant.Variant, sampleIndex int) (Result, error) {
+	req, err := b.Request(clip, v, sampleIndex)
 	if err != nil {
 		return Result{}, err
 	}
 	resp, err := b.client.Complete(ctx, req)
 	if err != nil {
-		return Result{Attempts: chat.AttemptsOf(err)}, fmt.Errorf("model %s clip %s variant %s: %w", b.cfg.Name, clip.ClipID, variant, err)
+		return Result{Attempts: chat.AttemptsOf(err)}, fmt.Errorf("model %s clip %s variant %s: %w", b.cfg.Name, clip.ClipID, v, err)
 	}
 	return Result{Raw: rawOutput(resp), Attempts: resp.Attempts, Latency: resp.Latency, Cached: resp.Cached, FinishReason: resp.FinishReason}, nil
+}
+
+var _ runner.Backend = (*Backend)(nil)
+
+// Predict runs the runner's tasks, one request each (the runner sends batches of one).
+func (b *Backend) Predict(ctx context.Context, tasks []runner.Task) ([]runner.Result, error) {
+	out := make([]runner.Result, len(tasks))
+	for i, t := range tasks {
+		r, err := b.Ask(ctx, t.Clip, t.Variant, t.SampleIndex)
+		out[i] = runner.Result{Raw: r.Raw, Attempts: r.Attempts, Latency: r.Latency, Cached: r.Cached, FinishReason: r.FinishReason, Err: err}
+	}
+	return out, nil
 }
 
 // rawOutput is the model's whole output. A server with a reasoning parser returns the reasoning

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/emoeval/emoeval/eval/variant"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ var clip = datasets.Clip{ClipID: "00001", Label: "happy", VideoPath: "/data/dfew
 
 func TestRequestPerVariant(t *testing.T) {
 	tests := []struct {
-		variant string
+		variant variant.Variant
 		types   []string
 	}{
 		{predictions.VariantAV, []string{chat.PartVideoURL, chat.PartAudioURL, chat.PartText}},
@@ -36,13 +37,13 @@ func TestRequestPerVariant(t *testing.T) {
 		{predictions.VariantAudio, []string{chat.PartAudioURL, chat.PartText}},
 	}
 	rec := &record{}
-	b, err := New(Config{Name: "r1", Model: "R1-Omni-7B", Prompt: "r1-omni", Variants: []string{"av", "video", "audio"}}, rec)
+	b, err := New(Options{Name: "r1", Model: "R1-Omni-7B", Prompt: "r1-omni", Variants: []variant.Variant{"av", "video", "audio"}}, rec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range tests {
-		t.Run(tt.variant, func(t *testing.T) {
-			res, err := b.Predict(context.Background(), clip, tt.variant, 0)
+		t.Run(string(tt.variant), func(t *testing.T) {
+			res, err := b.Ask(context.Background(), clip, tt.variant, 0)
 			if err != nil || res.Raw != "<answer>happy</answer>" || res.Attempts != 1 {
 				t.Fatalf("Predict = %+v, %v", res, err)
 			}
@@ -73,7 +74,7 @@ func TestRequestPerVariant(t *testing.T) {
 			}
 		})
 	}
-	if _, err := b.Predict(context.Background(), clip, "text", 0); err == nil {
+	if _, err := b.Ask(context.Background(), clip, "text", 0); err == nil {
 		t.Error("unconfigured variant accepted")
 	}
 }
@@ -81,17 +82,17 @@ func TestRequestPerVariant(t *testing.T) {
 func TestPromptsTemperatureSeed(t *testing.T) {
 	rec := &record{}
 	temp, seed := 0.0, int64(100)
-	b, err := New(Config{Name: "m", Model: "MIGR-7B", Prompt: "migr", Temperature: &temp, MaxTokens: 512, Seed: &seed}, rec)
+	b, err := New(Options{Name: "m", Model: "MIGR-7B", Prompt: "migr", Temperature: &temp, MaxTokens: 512, Seed: &seed}, rec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Predict(context.Background(), clip, predictions.VariantAV, 3)
+	b.Ask(context.Background(), clip, predictions.VariantAV, 3)
 	req := rec.last
 	if req.Messages[0].Content[2].Text != prompts.MIGR || *req.Temperature != 0 || req.MaxTokens != 512 || *req.Seed != 103 || req.SampleIndex != 3 {
 		t.Fatalf("request %+v", req)
 	}
-	custom, _ := New(Config{Name: "c", Model: "x", Prompt: "Name the emotion."}, rec)
-	custom.Predict(context.Background(), clip, predictions.VariantAV, 0)
+	custom, _ := New(Options{Name: "c", Model: "x", Prompt: "Name the emotion."}, rec)
+	custom.Ask(context.Background(), clip, predictions.VariantAV, 0)
 	if got := rec.last.Messages[0].Content[2].Text; got != "Name the emotion." {
 		t.Errorf("custom prompt %q", got)
 	}
@@ -100,19 +101,19 @@ func TestPromptsTemperatureSeed(t *testing.T) {
 func TestNewErrors(t *testing.T) {
 	rec := &record{}
 	for _, tt := range []struct {
-		cfg  Config
+		cfg  Options
 		want string
 	}{
-		{Config{Model: "x", Prompt: "migr"}, "name and model"},
-		{Config{Name: "m", Model: "x", Prompt: " "}, "no prompt"},
-		{Config{Name: "m", Model: "x", Prompt: "migr", Variants: []string{"av", "text"}}, `"text"`},
-		{Config{Name: "m", Model: "x", Prompt: "migr", Variants: []string{"av", "av"}}, "twice"},
+		{Options{Model: "x", Prompt: "migr"}, "name and model"},
+		{Options{Name: "m", Model: "x", Prompt: " "}, "no prompt"},
+		{Options{Name: "m", Model: "x", Prompt: "migr", Variants: []variant.Variant{"av", "text"}}, `"text"`},
+		{Options{Name: "m", Model: "x", Prompt: "migr", Variants: []variant.Variant{"av", "av"}}, "twice"},
 	} {
 		if _, err := New(tt.cfg, rec); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("New(%+v) = %v, want %q", tt.cfg, err, tt.want)
 		}
 	}
-	if _, err := New(Config{Name: "m", Model: "x", Prompt: "migr"}, nil); err == nil {
+	if _, err := New(Options{Name: "m", Model: "x", Prompt: "migr"}, nil); err == nil {
 		t.Error("nil client accepted")
 	}
 }
@@ -120,14 +121,14 @@ func TestNewErrors(t *testing.T) {
 func TestCheck(t *testing.T) {
 	clips := []datasets.Clip{clip, {ClipID: "00002", VideoPath: "/v/2.mp4"}, {ClipID: "00003"}}
 	for _, tt := range []struct {
-		variants []string
+		variants []variant.Variant
 		want     []string // substrings; none means no error
 	}{
-		{[]string{"av"}, []string{"video_path, which 1 of 3 clips lack (00003)", "audio_path, which 2 of 3 clips lack (00002, 00003)"}},
-		{[]string{"video"}, []string{"video_path, which 1 of 3"}},
-		{[]string{"audio"}, []string{"audio_path, which 2 of 3"}},
+		{[]variant.Variant{"av"}, []string{"video_path, which 1 of 3 clips lack (00003)", "audio_path, which 2 of 3 clips lack (00002, 00003)"}},
+		{[]variant.Variant{"video"}, []string{"video_path, which 1 of 3"}},
+		{[]variant.Variant{"audio"}, []string{"audio_path, which 2 of 3"}},
 	} {
-		b, _ := New(Config{Name: "m", Model: "x", Prompt: "migr", Variants: tt.variants}, &record{})
+		b, _ := New(Options{Name: "m", Model: "x", Prompt: "migr", Variants: tt.variants}, &record{})
 		err := b.Check(clips)
 		if err == nil || !inputerr.Is(err) {
 			t.Fatalf("%v: err = %v", tt.variants, err)
@@ -141,7 +142,7 @@ func TestCheck(t *testing.T) {
 			t.Errorf("video variant asks for audio: %v", err)
 		}
 	}
-	b, _ := New(Config{Name: "m", Model: "x", Prompt: "migr"}, &record{})
+	b, _ := New(Options{Name: "m", Model: "x", Prompt: "migr"}, &record{})
 	if err := b.Check([]datasets.Clip{clip}); err != nil {
 		t.Errorf("complete clips: %v", err)
 	}
@@ -174,8 +175,8 @@ func TestPredictErrorKeepsAttempts(t *testing.T) {
 	failing := chat.ClientFunc(func(context.Context, chat.Request) (chat.Response, error) {
 		return chat.Response{}, &chat.Error{Msg: "HTTP 500", Retryable: true, Attempts: 9}
 	})
-	b, _ := New(Config{Name: "m", Model: "x", Prompt: "migr"}, failing)
-	res, err := b.Predict(context.Background(), clip, predictions.VariantAV, 0)
+	b, _ := New(Options{Name: "m", Model: "x", Prompt: "migr"}, failing)
+	res, err := b.Ask(context.Background(), clip, predictions.VariantAV, 0)
 	var ce *chat.Error
 	if !errors.As(err, &ce) || res.Attempts != 9 || !strings.Contains(err.Error(), "model m clip 00001 variant av") {
 		t.Fatalf("res %+v, err %v", res, err)

@@ -3,6 +3,7 @@ package openai
 import (
 	"context"
 	"fmt"
+	"github.com/emoeval/emoeval/eval/variant"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -65,7 +66,7 @@ func runAll(t *testing.T, split *datasets.Split, client chat.Client) map[job]Res
 	t.Helper()
 	var backends []*Backend
 	for _, m := range sim.DefaultModels() {
-		b, err := New(Config{Name: m.Name, Model: m.Name, Prompt: m.Style, Variants: []string{"av", "video", "audio"}}, client)
+		b, err := New(Options{Name: m.Name, Model: m.Name, Prompt: m.Style, Variants: []variant.Variant{"av", "video", "audio"}}, client)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,12 +83,12 @@ func runAll(t *testing.T, split *datasets.Split, client chat.Client) map[job]Res
 		for _, v := range b.Variants() {
 			for _, c := range split.Clips {
 				g.Go(func() error {
-					res, err := b.Predict(ctx, c, v, 0)
+					res, err := b.Ask(ctx, c, v, 0)
 					if err != nil {
 						return err
 					}
 					mu.Lock()
-					out[job{b.Name(), v, c.ClipID}] = res
+					out[job{b.Name(), string(v), c.ClipID}] = res
 					mu.Unlock()
 					return nil
 				})

@@ -1,4 +1,4 @@
-package pipeline
+package backend
 
 import (
 	"fmt"
@@ -9,38 +9,36 @@ import (
 	"github.com/emoeval/emoeval/eval/config"
 )
 
-// Env looks up environment variables (injected, so commands are testable).
-type Env = config.Env
-
-// clientSpec is what a chat client stack needs.
-type clientSpec struct {
+// ClientSpec is what a chat client stack needs: the server, the key's variable and the layers'
+// settings. Model backends and LLM judges share it.
+type ClientSpec struct {
 	Endpoint   string
 	APIKeyEnv  string
 	Timeout    time.Duration
 	MaxRetries int
 	RPS        float64
 	// Namespace separates the cache entries of different callers: "model:<name>" or
-	// "judge:<name>". Two models that a server knows by the same id (two checkpoints both served
-	// as "model") must not share answers; the endpoint is left out so that a moved server keeps
-	// its cache.
+	// "judge:<name>". Two models that a server knows by the same id (two checkpoints both
+	// served as "model") must not share answers; the endpoint is left out so that a moved
+	// server keeps its cache.
 	Namespace string
 }
 
-// newClient builds the layered client: stats (outermost, to see cache hits and retries), cache,
+// NewClient builds the layered client: stats (outermost, to see cache hits and retries), cache,
 // retry, rate limit (inside retry, so that every attempt is paced), HTTP. The API key is read
 // from the environment here and goes only into the HTTP layer.
-func newClient(spec clientSpec, env Env, hc *http.Client, store chat.Store, stats *chat.Stats) (chat.Client, error) {
+func NewClient(spec ClientSpec, env config.Env, hc *http.Client, store chat.Store, stats *chat.Stats) (chat.Client, *chat.HTTP, error) {
 	key := ""
 	if spec.APIKeyEnv != "" {
 		v, ok := env(spec.APIKeyEnv)
 		if !ok || v == "" {
-			return nil, fmt.Errorf("environment variable %s is not set", spec.APIKeyEnv)
+			return nil, nil, fmt.Errorf("environment variable %s is not set", spec.APIKeyEnv)
 		}
 		key = v
 	}
 	h, err := chat.NewHTTP(chat.HTTPConfig{Endpoint: spec.Endpoint, APIKey: key, HTTPClient: hc, Timeout: spec.Timeout})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var c chat.Client = h
 	if spec.RPS > 0 {
@@ -55,5 +53,5 @@ func newClient(spec clientSpec, env Env, hc *http.Client, store chat.Store, stat
 	if stats != nil {
 		c = chat.WithStats(c, stats)
 	}
-	return c, nil
+	return c, h, nil
 }
