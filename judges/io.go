@@ -6,7 +6,8 @@ import (
 )
 
 // JudgmentColumns is the judgments.parquet contract: the docs/formats.md columns are required; the
-// per-sentence lists and the normalisations may be missing (files written by other tools).
+// per-sentence lists, the normalisations and the abstention flag may be missing (files written by
+// other tools, or before judges could abstain).
 func JudgmentColumns() []parquetio.Column {
 	return []parquetio.Column{
 		{Name: "judge", Type: parquetio.ColString},
@@ -20,6 +21,7 @@ func JudgmentColumns() []parquetio.Column {
 		{Name: "sentences", Type: parquetio.ColStringList, Optional: true},
 		{Name: "sentence_labels", Type: parquetio.ColStringList, Optional: true},
 		{Name: "normalized", Type: parquetio.ColString, Optional: true},
+		{Name: "abstained", Type: parquetio.ColBool, Optional: true},
 	}
 }
 

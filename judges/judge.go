@@ -21,6 +21,10 @@ type Judgment struct {
 	SentenceLabels []string `parquet:"sentence_labels,list" json:"sentence_labels,omitempty"`
 	// Normalized lists the robust protocol's reply normalisations ("" for none).
 	Normalized string `parquet:"normalized" json:"normalized"`
+	// Abstained is set when the judge declined to name an emotion (Emotion is "unknown"): the
+	// explanation names none, says none can be determined, or its cues conflict. It is not an
+	// error; metrics count abstentions apart from answers.
+	Abstained bool `parquet:"abstained" json:"abstained,omitempty"`
 }
 
 // Item is one explanation to judge.

@@ -2,13 +2,13 @@ package metrics
 
 import (
 	"fmt"
-	"github.com/emoeval/emoeval/eval/modality"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"testing"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 )
 

@@ -3,7 +3,6 @@ package metrics
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/emoeval/emoeval/eval/modality"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 )
 
@@ -114,7 +114,7 @@ func TestBootstrapMatchesNaive(t *testing.T) {
 			v := b.view(b.models[0])
 			var data []sampleCodes
 			for _, r := range v.recs {
-				data = append(data, sampleCodes{stratum(r.truth), recCode(b.k, r.truth, r.pred), []uint8{b.cell(r, v.run.judged[0])}, miCell(r, mi[r.clip])})
+				data = append(data, sampleCodes{stratum(r.truth), recCode(b.k, r.truth, r.pred), []uint8{b.cell(r, v.run.judged[0])}, miCell(r, mi[r.clip], v.descTags)})
 			}
 			strata := byStratum(data, func(d sampleCodes) int { return d.st })
 			if proto == parse.ProtocolMigr && len(strata[0]) != 3 {
@@ -192,7 +192,7 @@ func TestPairedBootstrapMatchesNaive(t *testing.T) {
 		}
 		d := pairCodes{int(ra.truth), ra.pred, rc.pred,
 			[]uint8{b.cell(ra, a.run.judged[0])}, []uint8{b.cell(rc, c.run.judged[0])},
-			miCell(ra, mi[clip]), miCell(rc, mi[clip])}
+			miCell(ra, mi[clip], true), miCell(rc, mi[clip], true)}
 		data = append(data, d)
 		pc.add(d.truth, d.predA, d.predC, d.cellA, d.cellC, d.miA, d.miC)
 	}

@@ -2,10 +2,10 @@ package metrics
 
 import (
 	"fmt"
-	"github.com/emoeval/emoeval/eval/modality"
 	"strings"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 )
 
@@ -42,8 +42,7 @@ type modelRun struct {
 	name, backend, variant string
 	recs                   []rec
 	// last maps a clip index to 1 + the index of the clip's last sample (0: none).
-	last    []int32
-	retries int
+	last []int32
 	// judged holds, by judge index, the judgments of this model's explanations (nil: none).
 	judged []*judgeRun
 }
@@ -267,9 +266,6 @@ func (b *Builder) AddSample(model string, s Sample) error {
 	}
 	if s.Format&parse.FormatAudio != 0 {
 		r.flags |= flagFormatAudio
-	}
-	if s.Attempts > 1 {
-		m.retries += int(s.Attempts) - 1
 	}
 	m.recs = append(m.recs, r)
 	m.last = growTo(m.last, int(c)+1)

@@ -2,11 +2,11 @@ package metrics
 
 import (
 	"fmt"
-	"github.com/emoeval/emoeval/eval/modality"
 	"maps"
 	"slices"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 )
 

@@ -1,12 +1,12 @@
 package metrics
 
 import (
-	"github.com/emoeval/emoeval/eval/modality"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 )
 

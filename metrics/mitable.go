@@ -26,9 +26,11 @@ func (b *Builder) MIFromVariants(videoModel, audioModel string) (*modality.Table
 	return t, nil
 }
 
+// lastRec is a clip's last output under a model; a failed call is no output.
 func lastRec(m *modelRun, clip int32) (rec, bool) {
 	if int(clip) >= len(m.last) || m.last[clip] == 0 {
 		return rec{}, false
 	}
-	return m.recs[m.last[clip]-1], true
+	r := m.recs[m.last[clip]-1]
+	return r, r.flags&flagError == 0
 }

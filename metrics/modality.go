@@ -62,7 +62,7 @@ func (b *Builder) modality(v *view, mi []modality.Class) *Modality {
 		miCount[c]++
 		miOrder[c][r.order]++
 		reward += FormatReward(c, r.format())
-		align[miCell(r, c)]++
+		align[miCell(r, c, v.descTags)]++
 		if r.order == orderNoDesc && r.cue != parse.CueNone {
 			cued++
 			if r.cue == parse.CueVisual {
@@ -71,19 +71,28 @@ func (b *Builder) modality(v *view, mi []modality.Class) *Modality {
 		}
 	}
 	m := &Modality{
-		Order:             map[string]float64{},
-		FormatReward:      definedMean(reward, outputs),
-		MIAligned:         definedShare(align[miAligned], align[miAligned]+align[miMisaligned]),
+		DescriptionTags:   v.descTags,
 		VisualInitiation:  definedShare(visual, cued),
 		VisualInitiationN: cued,
 	}
+	if b.mi != nil {
+		m.MISource = b.mi.Source
+	}
+	if !v.descTags {
+		// Order, format reward and MI alignment measure where descriptions start: for a model
+		// that writes none they would be numbers without meaning (format reward −1, MI-aligned
+		// 0%), so they are absent.
+		return m
+	}
+	m.Order = map[string]float64{}
+	m.FormatReward = definedMean(reward, outputs)
+	m.MIAligned = definedShare(align[miAligned], align[miAligned]+align[miMisaligned])
 	for o, name := range orderNames {
 		if outputs > 0 {
 			m.Order[name] = ratio(int64(orders[o]), int64(outputs))
 		}
 	}
 	if b.mi != nil {
-		m.MISource = b.mi.Source
 		m.MI = map[string]float64{}
 		m.MIOrder = map[string]map[string]int{}
 		for _, c := range []modality.Class{modality.Vision, modality.Audio, modality.Multimodal} {

@@ -3,11 +3,11 @@ package metrics
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/emoeval/emoeval/eval/modality"
 	"reflect"
 	"testing"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 )
 
@@ -53,11 +53,12 @@ func TestModality(t *testing.T) {
 	}
 	m := s.Models["m"].Modality
 	want := &Modality{
-		Order:        map[string]float64{"vision_first": 0.2, "audio_first": 0.4, "no_desc": 0.4},
-		FormatReward: ptr((1 + 0 + 1 - 1 - 1) / 5.0),
-		MIAligned:    ptr(2.0 / 3),
-		MISource:     "file",
-		MI:           map[string]float64{"vision": 0.4, "audio": 0.2, "multimodal": 0.4},
+		DescriptionTags: true,
+		Order:           map[string]float64{"vision_first": 0.2, "audio_first": 0.4, "no_desc": 0.4},
+		FormatReward:    ptr((1 + 0 + 1 - 1 - 1) / 5.0),
+		MIAligned:       ptr(2.0 / 3),
+		MISource:        "file",
+		MI:              map[string]float64{"vision": 0.4, "audio": 0.2, "multimodal": 0.4},
 		MIOrder: map[string]map[string]int{
 			"vision":     {"vision_first": 1, "audio_first": 1, "no_desc": 0},
 			"audio":      {"vision_first": 0, "audio_first": 1, "no_desc": 0},
@@ -174,5 +175,67 @@ func TestUndefinedModalityRates(t *testing.T) {
 				t.Errorf("order shares %v without outputs", m.Order)
 			}
 		})
+	}
+}
+
+// Meaningful or absent: a model whose outputs carry no description tags (an R1-Omni-style model,
+// a classifier) has no order, format reward or MI alignment — not "No description 100%", "−1"
+// and "0%" — and a comparison with a model that has them compares none of them.
+func TestNoDescriptionTagsMeansNoOrderMetrics(t *testing.T) {
+	clips := splitOf("happy", "sad", "happy", "sad")
+	plain := outputs("1:happy 2:sad 3:sad 4:sad")
+	described := outputs("1:happy:v 2:sad:a 3:happy:v 4:sad:a")
+	mi := modality.NewTable("file")
+	for _, id := range []string{"1", "2", "3", "4"} {
+		mi.Set(id, modality.Vision)
+	}
+	for _, proto := range []parse.Protocol{parse.ProtocolMigr, parse.ProtocolRobust} {
+		s, err := Build(Input{Clips: clips, MI: mi, Models: []ModelInput{{Name: "r1", Samples: plain}, {Name: "migr", Samples: described}}},
+			Options{Labels: datasets.DFEW(), Protocol: proto, Bootstrap: 200, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r1, migr := s.Models["r1"].Modality, s.Models["migr"].Modality
+		if r1.DescriptionTags || r1.Order != nil || r1.FormatReward != nil || r1.MIAligned != nil {
+			t.Errorf("%s: a model without description tags has order metrics: %+v", proto, r1)
+		}
+		if _, ok := s.Models["r1"].CI["mi_aligned"]; ok {
+			t.Errorf("%s: an interval for an undefined mi_aligned", proto)
+		}
+		if !migr.DescriptionTags || migr.MIAligned == nil || *migr.MIAligned != 0.5 {
+			t.Errorf("%s: described model: %+v", proto, migr)
+		}
+		for _, c := range s.Comparisons {
+			if c.Metric == "mi_aligned" || c.Metric == "format_reward" {
+				t.Errorf("%s: %s compared although the baseline has no description tags: %+v", proto, c.Metric, c)
+			}
+		}
+	}
+}
+
+// A failed call is not a wrong answer: under either protocol it is counted in Failed and left
+// out of every count, rate, interval and paired comparison.
+func TestFailedSamplesAreNotWrongAnswers(t *testing.T) {
+	clips := splitOf("happy", "sad", "happy", "sad")
+	ok := outputs("1:happy 2:sad 3:happy 4:sad")
+	failing := outputs("1:happy 2:sad")
+	for _, id := range []string{"3", "4"} {
+		failing = append(failing, Sample{ClipID: id, Pred: "unknown", QuarterPred: "unknown", Status: "error", Error: true})
+	}
+	for _, proto := range []parse.Protocol{parse.ProtocolMigr, parse.ProtocolRobust} {
+		s, err := Build(Input{Clips: clips, Models: []ModelInput{{Name: "base", Samples: ok}, {Name: "broken", Samples: failing}}},
+			Options{Labels: datasets.DFEW(), Protocol: proto, Bootstrap: 200, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := s.Models["broken"]
+		if m.Failed != 2 || m.N != 2 || m.WAR != 1 || m.Missing != 0 || m.Unknown != 0 {
+			t.Errorf("%s: failed %d n %d war %v missing %d unknown %d; want 2 failed, 2 scored, WAR 1", proto, m.Failed, m.N, m.WAR, m.Missing, m.Unknown)
+		}
+		for _, c := range s.Comparisons {
+			if c.Metric == "war" && (c.N != 2 || c.Delta != 0) {
+				t.Errorf("%s: the paired comparison counts failed calls: %+v", proto, c)
+			}
+		}
 	}
 }

@@ -2,9 +2,10 @@ package metrics
 
 import (
 	"fmt"
-	"github.com/emoeval/emoeval/eval/modality"
 	"math"
 	"slices"
+
+	"github.com/emoeval/emoeval/eval/modality"
 )
 
 // Comparison tests.
@@ -98,7 +99,7 @@ func (b *Builder) compare(a, c *view, mi []modality.Class) ([]Comparison, error)
 		for i, j := range judges {
 			cellsA[i], cellsC[i] = b.cell(ra, a.run.judged[j]), b.cell(rc, c.run.judged[j])
 		}
-		pc.add(int(ra.truth), ra.pred, rc.pred, cellsA, cellsC, miCell(ra, mi[clip]), miCell(rc, mi[clip]))
+		pc.add(int(ra.truth), ra.pred, rc.pred, cellsA, cellsC, miCell(ra, mi[clip], a.descTags), miCell(rc, mi[clip], c.descTags))
 	}
 	keys := headlineKeys(names)
 	e := newEvaluator(k)

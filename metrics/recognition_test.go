@@ -225,14 +225,14 @@ func TestParseStatusAndNormalizations(t *testing.T) {
 		{ClipID: "3", Pred: "unknown", Status: "error", Error: true, Attempts: 9},
 	}
 	m := buildOne(t, ls, parse.ProtocolRobust, splitOf("happy", "sad", "sad", "fear"), ss)
-	if !reflect.DeepEqual(m.ParseStatus, map[string]int{"ok": 2, "error": 1}) {
-		t.Errorf("parse status %v", m.ParseStatus)
+	if !reflect.DeepEqual(m.ParseStatus, map[string]int{"ok": 2}) {
+		t.Errorf("parse status %v (a failed call is no output)", m.ParseStatus)
 	}
 	if !reflect.DeepEqual(m.Normalizations, map[string]int{"case": 2, "synonym": 1}) {
 		t.Errorf("normalizations %v", m.Normalizations)
 	}
-	if m.Errors != 1 || m.Retries != 8 || m.Missing != 1 {
-		t.Errorf("errors %d retries %d missing %d", m.Errors, m.Retries, m.Missing)
+	if m.Failed != 1 || m.Missing != 1 || m.N != 3 {
+		t.Errorf("failed %d missing %d n %d; want 1 failed, 1 missing (clip 4) and 3 scored", m.Failed, m.Missing, m.N)
 	}
 }
 

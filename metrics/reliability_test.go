@@ -1,7 +1,10 @@
 package metrics
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/emoeval/emoeval/datasets"
@@ -98,6 +101,57 @@ func TestReliabilityDuplicates(t *testing.T) {
 		}
 		if got := s.Models["m"].Reliability["j"].Counts; got != tc.want {
 			t.Errorf("%s: %+v, want %+v", tc.proto, got, tc.want)
+		}
+	}
+}
+
+// QuarterCellOf, which reports and the viewer use per sample, agrees with the summary's quarter
+// counts on random messy samples under both protocols.
+func TestQuarterCellOfAgreesWithTheSummary(t *testing.T) {
+	ls := datasets.DFEW()
+	labels := append(slices.Clone(ls.Labels), "unknown")
+	r := rand.New(rand.NewPCG(3, 4))
+	pick := func() string { return labels[r.IntN(len(labels))] }
+	var clips []datasets.Clip
+	var samples []Sample
+	judged := map[string]JudgeOutcome{}
+	for i := range 400 {
+		id := strconv.Itoa(i + 1)
+		truth := ls.Labels[r.IntN(ls.Len())]
+		clips = append(clips, datasets.Clip{ClipID: id, Fold: 5, Label: truth})
+		samples = append(samples, Sample{ClipID: id, Pred: pick(), QuarterPred: pick(), Status: "ok"})
+		switch r.IntN(5) {
+		case 0: // no reply
+		case 1:
+			judged[id] = JudgeOutcome{Emotion: "unknown", Err: true}
+		default:
+			judged[id] = JudgeOutcome{Emotion: pick()}
+		}
+	}
+	for _, proto := range []parse.Protocol{parse.ProtocolMigr, parse.ProtocolRobust} {
+		s, err := Build(Input{Clips: clips, Models: []ModelInput{{Name: "m", Samples: samples, Judgments: map[string]map[string]JudgeOutcome{"j": judged}}}},
+			Options{Labels: ls, Protocol: proto})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got QuarterCounts
+		for i, sm := range samples {
+			o := judged[sm.ClipID]
+			switch QuarterCellOf(proto, ls, clips[i].Label, sm.Pred, sm.QuarterPred, o.Emotion, o.Err) {
+			case "TT":
+				got.TT++
+			case "TF":
+				got.TF++
+			case "FT":
+				got.FT++
+			default:
+				got.FF++
+			}
+		}
+		want := s.Models["m"].Reliability["j"].Counts
+		want.EPC = 0
+		if got != want {
+			t.Errorf("%s: cells %+v, summary %+v", proto, got, want)
 		}
 	}
 }

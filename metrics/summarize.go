@@ -2,13 +2,13 @@ package metrics
 
 import (
 	"fmt"
-	"github.com/emoeval/emoeval/eval/modality"
 	"runtime"
 	"slices"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 )
 
 // Summary computes every metric of the samples and judgments added so far.
@@ -123,7 +123,7 @@ func (b *Builder) tallyAll(v *view, mi []modality.Class) (pooled *tallies, byFol
 		for i, jr := range judges {
 			cells[i] = b.cell(r, jr)
 		}
-		st, rc, mc := stratum(r.truth), recCode(b.k, r.truth, r.pred), miCell(r, mi[r.clip])
+		st, rc, mc := stratum(r.truth), recCode(b.k, r.truth, r.pred), miCell(r, mi[r.clip], v.descTags)
 		pooled.add(st, rc, cells, mc)
 		if b.opts.FoldAggregation == FoldsMean {
 			t := byFold[r.fold]
@@ -153,7 +153,7 @@ func (b *Builder) modelSummary(v *view, mi []modality.Class) *ModelSummary {
 		Missing:     v.missing,
 		Duplicates:  v.duplicates,
 		Extra:       v.extra,
-		Retries:     m.retries,
+		Failed:      v.failed,
 		Reliability: map[string]*Reliability{},
 		CI:          map[string][2]float64{},
 	}
@@ -218,9 +218,6 @@ func (b *Builder) recognition(v *view, t *tallies, ms *ModelSummary) {
 			continue
 		}
 		ms.ParseStatus[b.statuses.list[r.status]]++
-		if r.flags&flagError != 0 {
-			ms.Errors++
-		}
 		for i := range normCount {
 			if r.norm&(1<<i) != 0 {
 				normCount[i]++

@@ -65,9 +65,11 @@ type ModelSummary struct {
 	// the authors' script counts them, but in no class's support or confusion row; robust: not
 	// scored).
 	Extra int `json:"extra"`
-	// Errors counts samples whose model call failed; Retries the retried requests.
-	Errors  int `json:"errors"`
-	Retries int `json:"retries"`
+	// Failed counts samples whose model call failed (after retries): they are not answers, so
+	// they are in no count, rate or interval of the model, under either protocol (the authors'
+	// scripts score records that exist; a failed call left none). Request and retry counts are
+	// the manifest's: they describe how a run went, not what it measured.
+	Failed int `json:"failed"`
 
 	WAR      float64               `json:"war"`
 	UAR      float64               `json:"uar"`
@@ -140,9 +142,12 @@ type QuarterCounts struct {
 
 // Modality holds modality importance and output-order metrics of one model.
 type Modality struct {
+	// DescriptionTags says whether the model's outputs carry description tags at all. Without
+	// them, Order, FormatReward and MIAligned are absent: they measure where descriptions start.
+	DescriptionTags bool `json:"description_tags"`
 	// Order is the share of outputs per description order (vision_first, audio_first, no_desc);
-	// empty without outputs.
-	Order map[string]float64 `json:"order"`
+	// empty without outputs or description tags.
+	Order map[string]float64 `json:"order,omitempty"`
 	// The rates and means below are nil, and their keys absent from summary.json, when they are
 	// undefined (0/0): a 0 would read as a measured value.
 

@@ -1,9 +1,10 @@
 package metrics
 
 import (
-	"github.com/emoeval/emoeval/eval/modality"
 	"math"
 
+	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 )
 
@@ -64,20 +65,58 @@ func recCode(k int, truth, pred int8) int { return stratum(truth)*(k+1) + int(pr
 
 // cell is a sample's quarter cell under a judge.
 func (b *Builder) cell(r rec, jr *judgeRun) uint8 {
-	k := int8(b.k)
 	j := jr.judgment(r.clip)
-	present := j.flags&jPresent != 0
-	if b.opts.Protocol == parse.ProtocolMigr {
+	return cellOf(b.opts.Protocol, int8(b.k), r.truth, r.pred, r.qpred, j.emotion, j.flags&jPresent != 0, j.flags&jErr != 0)
+}
+
+// cellOf is the quarter cell of a sample with label indexes (k: unknown; truth < 0: no label)
+// and its judgment (emotion < 0: no reply).
+func cellOf(protocol parse.Protocol, k, truth, pred, qpred, emotion int8, present, judgeErr bool) uint8 {
+	if protocol == parse.ProtocolMigr {
 		// The authors' consistency script: an answer it cannot read, a missing or unusable judge
 		// reply, or a clip without a label raises, and the sample goes to FF.
-		if r.truth < 0 || r.qpred == k || !present || j.emotion < 0 || j.emotion == k {
+		if truth < 0 || qpred == k || !present || emotion < 0 || emotion == k {
 			return cellFF
 		}
-		return quarterCell(r.qpred == r.truth, j.emotion == r.truth, r.qpred == j.emotion)
+		return quarterCell(qpred == truth, emotion == truth, qpred == emotion)
 	}
-	judged := present && j.flags&jErr == 0 && j.emotion >= 0 && j.emotion < k
-	predOK := r.pred != k && r.pred == r.truth
-	return quarterCell(predOK, judged && j.emotion == r.truth, r.pred != k && judged && r.pred == j.emotion)
+	judged := present && !judgeErr && emotion >= 0 && emotion < k
+	predOK := pred != k && pred == truth
+	return quarterCell(predOK, judged && emotion == truth, pred != k && judged && pred == emotion)
+}
+
+// QuarterCellOf is a sample's quarter cell ("TT", "TF", "FT" or "FF") by exactly the rules of the
+// summary's quarter table, from its labels as predictions.parquet and judgments.parquet hold them
+// (emotion "" when the judge gave no reply). Reports and the run viewer ask it instead of
+// deriving cells themselves.
+func QuarterCellOf(protocol parse.Protocol, labels *datasets.LabelSet, truth, pred, predQuarter, emotion string, judgeErr bool) string {
+	k := int8(labels.Len())
+	idx := func(s string) int8 {
+		if i := labels.Index(s); i >= 0 {
+			return int8(i)
+		}
+		return k // unknown, or not a label
+	}
+	t := idx(truth)
+	if labels.Index(truth) < 0 {
+		t = -1
+	}
+	e := int8(-1)
+	if emotion != "" {
+		e = idx(emotion)
+	}
+	if predQuarter == "" {
+		predQuarter = pred
+	}
+	switch cellOf(protocol, k, t, idx(pred), idx(predQuarter), e, emotion != "" || judgeErr, judgeErr) {
+	case cellTT:
+		return "TT"
+	case cellTF:
+		return "TF"
+	case cellFT:
+		return "FT"
+	}
+	return "FF"
 }
 
 func quarterCell(predOK, explOK, agree bool) uint8 {
@@ -95,8 +134,8 @@ func quarterCell(predOK, explOK, agree bool) uint8 {
 }
 
 // miCell is a sample's MI-alignment cell; mi is its clip's MI class.
-func miCell(r rec, mi modality.Class) uint8 {
-	if !r.output() {
+func miCell(r rec, mi modality.Class, descTags bool) uint8 {
+	if !r.output() || !descTags {
 		return miIneligible
 	}
 	switch {

@@ -9,12 +9,35 @@ type view struct {
 	// judges are the indexes of the judges that judged this model, in summary order.
 	judges                     []int
 	missing, duplicates, extra int
+	// failed counts clips whose (last) model call failed; their records are not scored.
+	failed int
+	// descTags says whether any output carries description tags (<vis_desc>, <aud_desc>):
+	// order-based metrics mean something only then.
+	descTags bool
 }
 
 // view selects the scored samples. migr scores every output, duplicates and outputs for clips
 // outside the split included, exactly as the authors' script reads a result file; robust scores
 // one sample per clip of the split, the last output winning, and missing clips as unknown.
+// Failed calls are no outputs under either protocol: they are counted, never scored.
 func (b *Builder) view(m *modelRun) *view {
+	v := b.selectRecs(m)
+	kept := v.recs[:0:0]
+	for _, r := range v.recs {
+		if r.flags&flagError != 0 {
+			v.failed++
+			continue
+		}
+		if r.output() && r.order != orderNoDesc {
+			v.descTags = true
+		}
+		kept = append(kept, r)
+	}
+	v.recs = kept
+	return v
+}
+
+func (b *Builder) selectRecs(m *modelRun) *view {
 	v := &view{run: m}
 	for j, jr := range m.judged {
 		if jr != nil {
@@ -67,5 +90,5 @@ func (b *Builder) view(m *modelRun) *view {
 	return v
 }
 
-// outputs reports whether a scored sample is an actual output (not a missing clip).
+// output reports whether a scored sample is an actual output (not a missing clip).
 func (r rec) output() bool { return r.flags&flagMissing == 0 }

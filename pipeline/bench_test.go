@@ -24,6 +24,7 @@ import (
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/eval/sim"
+	"github.com/emoeval/emoeval/eval/variant"
 )
 
 // The run-engine target: two models at 32 concurrent requests each against the simulated
@@ -184,8 +185,8 @@ func reportRun(b *testing.B, requests int, elapsed, cpu time.Duration) {
 	b.ReportMetric(float64(cpu.Microseconds())/float64(requests), "cpu-µs/req")
 }
 
-// benchModels builds the two runner models as `emoeval run` does (clients.go's stack without
-// rate limit and stats; run.go's openaiBackend adapter).
+// benchModels builds the two runner models as `emoeval run` does (backend.NewClient's stack
+// without rate limit and stats; the openai backend is the runner's backend itself).
 func benchModels(b *testing.B, url string, store chat.Store) []runner.Model {
 	var models []runner.Model
 	for _, be := range benchModelBackends(b, url, func(c chat.Client) chat.Client {
@@ -195,7 +196,7 @@ func benchModels(b *testing.B, url string, store chat.Store) []runner.Model {
 		}
 		return c
 	}) {
-		models = append(models, runner.Model{Name: be.Name(), Backend: benchBackend{be}, Variants: []string{predictions.VariantAV},
+		models = append(models, runner.Model{Name: be.Name(), Backend: be, Variants: []variant.Variant{variant.AV},
 			Concurrency: benchConcurrency, BatchSize: 1})
 	}
 	return models
@@ -214,25 +215,13 @@ func benchModelBackends(b *testing.B, url string, layers ...func(chat.Client) ch
 		for _, l := range layers {
 			c = l(c)
 		}
-		be, err := openai.New(openai.Config{Name: p.Name, Model: p.Name, Prompt: p.Style}, c)
+		be, err := openai.New(openai.Options{Name: p.Name, Model: p.Name, Prompt: p.Style}, c)
 		if err != nil {
 			b.Fatal(err)
 		}
 		out = append(out, be)
 	}
 	return out
-}
-
-// benchBackend is run.go's openaiBackend adapter (unexported there): one request per task.
-type benchBackend struct{ b *openai.Backend }
-
-func (a benchBackend) Predict(ctx context.Context, tasks []runner.Task) ([]runner.Result, error) {
-	out := make([]runner.Result, len(tasks))
-	for i, t := range tasks {
-		r, err := a.b.Predict(ctx, t.Clip, t.Variant, t.SampleIndex)
-		out[i] = runner.Result{Raw: r.Raw, Attempts: r.Attempts, Latency: r.Latency, Cached: r.Cached, Err: err}
-	}
-	return out, nil
 }
 
 // benchCPU is the user and system CPU time of this process so far.

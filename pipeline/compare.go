@@ -2,13 +2,17 @@ package pipeline
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/eval/predictions"
+	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
@@ -22,30 +26,43 @@ type CompareOptions struct {
 	Gates                []string
 	Bootstrap            int
 	Seed                 uint64
+	// MaxFailed is how many failed model calls a compared model may have: more, and the runs are
+	// not compared (a broken server is not a regression).
+	MaxFailed int
 }
 
 // Compare compares a model of one run with a model of another on their common clips, with
-// paired tests, and evaluates the gates.
+// paired tests, and evaluates the gates. It refuses runs that did not finish, and models with
+// more failed calls than MaxFailed, instead of evaluating gates on them.
 func Compare(ctx context.Context, o CompareOptions) (*compare.Report, error) {
 	gates, err := compare.ParseGates(o.Gates)
 	if err != nil {
 		return nil, err
 	}
-	base, err := ReadSummary(filepath.Join(o.Base, SummaryFile))
+	base, err := finishedSummary(o.Base)
 	if err != nil {
 		return nil, err
 	}
-	cand, err := ReadSummary(filepath.Join(o.Cand, SummaryFile))
+	cand, err := finishedSummary(o.Cand)
 	if err != nil {
 		return nil, err
 	}
 	bm, err := compare.ResolveModel(base, o.BaseModel)
 	if err != nil {
-		return nil, inputerr.New(o.Base, "%v", err)
+		return nil, inputerr.New(o.Base, "%v (choose with --base-model)", err)
 	}
 	cm, err := compare.ResolveModel(cand, o.CandModel)
 	if err != nil {
-		return nil, inputerr.New(o.Cand, "%v", err)
+		return nil, inputerr.New(o.Cand, "%v (choose with --cand-model)", err)
+	}
+	for _, r := range []struct {
+		dir, model, flag string
+		s                *metrics.Summary
+	}{{o.Base, bm, "--base-model", base}, {o.Cand, cm, "--cand-model", cand}} {
+		if f := r.s.Models[r.model].Failed; f > o.MaxFailed {
+			return nil, inputerr.New(r.dir, "model %s has %d failed calls (more than --max-failed %d): its numbers leave those clips out, "+
+				"and a broken server is not a regression; fix the cause and rerun it, or allow them with --max-failed %d", r.model, f, o.MaxFailed, f)
+		}
 	}
 	if err := compare.CheckComparable(base, cand, bm, cm); err != nil {
 		return nil, err
@@ -57,55 +74,58 @@ func Compare(ctx context.Context, o CompareOptions) (*compare.Report, error) {
 	return compare.New(base, cand, bm, cm, gates, comparisons)
 }
 
-// runSamples is one model's predictions and judgments read back from a run directory.
-type runSamples struct {
-	preds  []predictions.Prediction
-	judged []judges.Judgment
-}
-
-func readRunModel(dir, model string) (*runSamples, error) {
-	all, err := predictions.ReadPredictions(filepath.Join(dir, PredictionsFile))
+// finishedSummary reads the summary of a run that finished.
+func finishedSummary(dir string) (*metrics.Summary, error) {
+	m, err := ReadManifest(dir)
 	if err != nil {
+		if _, perr := readManifestFile(dir, PartialManifestFile); perr == nil {
+			return nil, inputerr.New(dir, "the run has not finished (it was interrupted or is still going): finish it with emoeval run … --resume, then compare")
+		}
 		return nil, err
 	}
-	rs := &runSamples{}
-	for _, p := range all {
-		if p.Model == model && (p.Variant == predictions.VariantAV || p.Variant == "") {
-			rs.preds = append(rs.preds, p)
-		}
+	if m.Finished.IsZero() {
+		return nil, inputerr.New(dir, "the run has not finished: finish it with emoeval run … --resume, then compare")
 	}
-	jp := filepath.Join(dir, JudgmentsFile)
-	if _, err := os.Stat(jp); err == nil {
-		js, err := judges.ReadJudgments(jp)
-		if err != nil {
-			return nil, err
-		}
-		for _, j := range js {
-			if j.Model == model {
-				rs.judged = append(rs.judged, j)
-			}
-		}
+	p := filepath.Join(dir, SummaryFile)
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil, inputerr.New(dir, "no %s: the run did not finish scoring; run it again to finish it", SummaryFile)
 	}
-	return rs, nil
+	return ReadSummary(p)
 }
 
-// pairedComparisons rebuilds both models' per-sample outcomes from their run directories and
-// lets the metrics builder compute paired bootstrap differences and exact McNemar tests.
+// pairedComparisons scores both models' rows from their run directories through the same sample
+// building as a run (with the baseline run's MI table, so that MI alignment is compared on one
+// MI per clip) and lets the metrics builder compute paired bootstrap differences and exact
+// McNemar tests.
 func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary, bm, cm string) ([]metrics.Comparison, error) {
 	labels := &datasets.LabelSet{Name: s.Dataset, Labels: s.Labels}
-	b, err := readRunModel(o.Base, bm)
+	b, err := readRows(o.Base)
 	if err != nil {
 		return nil, err
 	}
-	c, err := readRunModel(o.Cand, cm)
+	c, err := readRows(o.Cand)
 	if err != nil {
-		return nil, err
-	}
-	if err := sameClips(o, b, c); err != nil {
 		return nil, err
 	}
 	// The two models may share a name; inside the builder they are "baseline" and "candidate".
 	const baseKey, candKey = "baseline", "candidate"
+	preds := append(rowsOf(b.preds, bm, baseKey), rowsOf(c.preds, cm, candKey)...)
+	if err := sameClips(o, preds); err != nil {
+		return nil, err
+	}
+	var judged []judges.Judgment
+	for _, r := range []struct {
+		rows        []judges.Judgment
+		model, role string
+	}{{b.judged, bm, baseKey}, {c.judged, cm, candKey}} {
+		for _, j := range r.rows {
+			// Only judges both runs share are compared.
+			if j.Model == r.model && slices.Contains(s.Judges, j.Judge) {
+				j.Model = r.role
+				judged = append(judged, j)
+			}
+		}
+	}
 	builder, err := metrics.NewBuilder(metrics.Options{
 		Labels: labels, Protocol: parse.Protocol(s.Protocol), Folds: s.Folds, FoldAggregation: s.FoldAggregation,
 		Bootstrap: o.Bootstrap, Seed: o.Seed, Alpha: s.Statistics.Alpha,
@@ -114,31 +134,14 @@ func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range []struct {
-		key string
-		rs  *runSamples
-	}{{baseKey, b}, {candKey, c}} {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := builder.AddModel(r.key, "", predictions.VariantAV); err != nil {
-			return nil, err
-		}
-		for _, p := range r.rs.preds {
-			if err := builder.AddSample(r.key, sampleOf(p)); err != nil {
-				return nil, err
-			}
-		}
-		for _, j := range r.rs.judged {
-			// Only judges both runs share are compared.
-			if !slices.Contains(s.Judges, j.Judge) {
-				continue
-			}
-			if err := builder.AddJudgment(r.key, j.Judge, j.ClipID, outcomeOf(j)); err != nil {
-				return nil, err
-			}
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
+	models := []scoredModel{{name: baseKey, variant: variant.AV}, {name: candKey, variant: variant.AV}}
+	if err := scoreRows(builder, models, s.Judges, preds, judged); err != nil {
+		return nil, err
+	}
+	builder.SetMI(firstMI(b.mi, c.mi))
 	sum, err := builder.Summary()
 	if err != nil {
 		return nil, err
@@ -150,16 +153,34 @@ func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary
 	return out, nil
 }
 
-// sameClips rejects runs evaluated on different clips.
-func sameClips(o CompareOptions, b, c *runSamples) error {
-	set := func(ps []predictions.Prediction) map[string]bool {
-		m := make(map[string]bool, len(ps))
-		for _, p := range ps {
-			m[datasets.NormalizeID(p.ClipID)] = true
+// rowsOf is a model's av rows renamed to role.
+func rowsOf(all []predictions.Prediction, model, role string) []predictions.Prediction {
+	var out []predictions.Prediction
+	for _, p := range all {
+		if p.Model == model && (p.Variant == string(variant.AV) || p.Variant == "") {
+			p.Model = role
+			out = append(out, p)
 		}
-		return m
 	}
-	bs, cs := set(b.preds), set(c.preds)
+	return out
+}
+
+func firstMI(ts ...*modality.Table) *modality.Table {
+	for _, t := range ts {
+		if t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+// sameClips rejects runs evaluated on different clips.
+func sameClips(o CompareOptions, preds []predictions.Prediction) error {
+	sets := map[string]map[string]bool{"baseline": {}, "candidate": {}}
+	for _, p := range preds {
+		sets[p.Model][datasets.NormalizeID(p.ClipID)] = true
+	}
+	bs, cs := sets["baseline"], sets["candidate"]
 	onlyB, onlyC := 0, 0
 	for k := range bs {
 		if !cs[k] {

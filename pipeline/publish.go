@@ -187,4 +187,3 @@ func manifestOf(o RunOptions, s *spec.Spec, hash string, split *datasets.Split, 
 func reportOptions(r spec.Report) ReportOptions {
 	return ReportOptions{Formats: r.Formats, Reference: r.Reference, Examples: r.Examples}
 }
-

@@ -3,27 +3,20 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/eval/predictions"
-	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
-	"github.com/emoeval/emoeval/reports/papertables"
+	"github.com/emoeval/emoeval/reports"
 	"github.com/emoeval/emoeval/reports/pdf"
-	"github.com/emoeval/emoeval/reports/plot"
-	"github.com/emoeval/emoeval/reports/tabular"
 )
-
-// ReportFormats are the formats a report can be rendered in.
-var ReportFormats = []string{"txt", "md", "tex", "csv", "html", "png", "svg", "pdf"}
 
 // ReportOptions configure a rendering.
 type ReportOptions struct {
@@ -51,15 +44,16 @@ func ReadSummary(path string) (*metrics.Summary, error) {
 }
 
 // RenderReport renders a run directory's report/ from its files, without calling any model.
-// The new report replaces the old one only when complete.
+// The new report replaces the old one only when complete; formats not asked for stay.
 func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string, error) {
-	for _, f := range opts.Formats {
-		if !slices.Contains(ReportFormats, f) {
-			return nil, inputerr.New("", "unknown report format %q: use %s", f, strings.Join(ReportFormats, ", "))
-		}
+	if err := reports.CheckFormats(opts.Formats); err != nil {
+		return nil, err
 	}
 	m, err := ReadManifest(dir)
 	if err != nil {
+		if _, perr := readManifestFile(dir, PartialManifestFile); perr == nil {
+			return nil, inputerr.New(dir, "the run has not finished (it was interrupted or is still going): run it again to finish it, then report")
+		}
 		return nil, err
 	}
 	if m.Finished.IsZero() {
@@ -69,132 +63,12 @@ func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string
 	if err != nil {
 		return nil, err
 	}
-	tabs, err := papertables.Build(s, papertables.Options{Reference: opts.Reference})
+	examples, err := findExamples(dir, s, max(opts.Examples, 0))
 	if err != nil {
 		return nil, err
 	}
-	final := filepath.Join(dir, ReportDir)
-	stage, err := os.MkdirTemp(dir, ".report-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(stage)
-
-	var written []string
-	for _, f := range opts.Formats {
-		switch f {
-		case "txt", "md", "tex", "csv":
-			for _, t := range tabs {
-				name := filepath.Join(stage, "tables", t.ID+"."+f)
-				if err := atomicfile.Write(name, func(w io.Writer) error { return t.Render(w, f) }); err != nil {
-					return nil, err
-				}
-				written = append(written, name)
-			}
-		case "html":
-			name := filepath.Join(stage, "tables.html")
-			title := "emoeval: " + m.Name
-			if err := atomicfile.Write(name, func(w io.Writer) error { return tabular.WriteHTMLPage(w, title, tabs...) }); err != nil {
-				return nil, err
-			}
-			written = append(written, name)
-		}
-	}
-	var figFormats []string
-	for _, f := range []string{"png", "svg", "pdf"} {
-		if slices.Contains(opts.Formats, f) {
-			figFormats = append(figFormats, f)
-		}
-	}
-	files, err := plot.All(ctx, s, filepath.Join(stage, "figures"), figFormats)
-	if err != nil {
-		return nil, err
-	}
-	written = append(written, files...)
-	if slices.Contains(opts.Formats, "pdf") {
-		// The PDF embeds PNG figures; when PNGs are not wanted in the report, draw them aside.
-		var pngs []string
-		for _, f := range files {
-			if strings.HasSuffix(f, ".png") {
-				pngs = append(pngs, f)
-			}
-		}
-		if !slices.Contains(figFormats, "png") {
-			aside, err := os.MkdirTemp("", "emoeval-figures-*")
-			if err != nil {
-				return nil, err
-			}
-			defer os.RemoveAll(aside)
-			if pngs, err = plot.All(ctx, s, aside, []string{"png"}); err != nil {
-				return nil, err
-			}
-		}
-		examples, err := findExamples(dir, s, max(opts.Examples, 0))
-		if err != nil {
-			return nil, err
-		}
-		in := pdf.Input{Summary: s, Meta: pdfMeta(m), Tables: tabs, Figures: pngs, Examples: examples}
-		name := filepath.Join(stage, "report.pdf")
-		if err := pdf.Write(ctx, name, in); err != nil {
-			return nil, err
-		}
-		written = append(written, name)
-	}
-	if err := keepOtherFormats(final, stage, opts.Formats); err != nil {
-		return nil, err
-	}
-	// MkdirTemp makes the directory private; a report is for sharing (CI artifacts, colleagues).
-	if err := os.Chmod(stage, 0o755); err != nil {
-		return nil, err
-	}
-	old := final + ".old"
-	os.RemoveAll(old)
-	if err := os.Rename(final, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	if err := os.Rename(stage, final); err != nil {
-		return nil, err
-	}
-	os.RemoveAll(old)
-	for i, w := range written {
-		rel, _ := filepath.Rel(stage, w)
-		written[i] = filepath.Join(final, rel)
-	}
-	return written, nil
-}
-
-// keepOtherFormats copies into the new report the files of formats that were not rendered
-// again, so that `emoeval report --formats pdf` replaces report.pdf and leaves the tables.
-func keepOtherFormats(final, stage string, formats []string) error {
-	return filepath.WalkDir(final, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		ext := strings.TrimPrefix(filepath.Ext(p), ".")
-		rel, err := filepath.Rel(final, p)
-		if err != nil {
-			return err
-		}
-		// tables.html and report.pdf belong to their formats; figure PDFs to "pdf" as well.
-		if slices.Contains(formats, ext) {
-			return nil
-		}
-		target := filepath.Join(stage, rel)
-		if _, err := os.Stat(target); err == nil {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return atomicfile.WriteFile(target, data)
-	})
+	return reports.Render(ctx, filepath.Join(dir, ReportDir), reports.Input{Summary: s, Meta: pdfMeta(m), Examples: examples,
+		Reference: opts.Reference, Formats: opts.Formats, Title: "emoeval: " + m.Name})
 }
 
 func pdfMeta(m *Manifest) pdf.Meta {
@@ -242,6 +116,7 @@ func findExamples(dir string, s *metrics.Summary, n int) ([]pdf.Example, error) 
 		byKey[key{j.Judge, j.Model, j.ClipID}] = j
 	}
 	slices.SortStableFunc(preds, func(a, b predictions.Prediction) int { return strings.Compare(a.ClipID, b.ClipID) })
+	labels := &datasets.LabelSet{Name: s.Dataset, Labels: s.Labels}
 	var out []pdf.Example
 	for _, model := range s.ModelOrder {
 		judge := ""
@@ -259,20 +134,20 @@ func findExamples(dir string, s *metrics.Summary, n int) ([]pdf.Example, error) 
 			if count == n {
 				break
 			}
-			if p.Model != model || p.Variant != "av" && p.Variant != "" {
+			if p.Model != model || p.Variant != "av" && p.Variant != "" || !judged(p) {
 				continue
 			}
-			pred := p.Pred
-			if s.Protocol == "migr" {
-				pred = p.PredQuarter
-			}
 			j, ok := byKey[key{judge, model, p.ClipID}]
-			if !ok || pred != p.Label || j.Emotion == p.Label || j.Emotion == "unknown" || j.Emotion == "" {
+			if !ok || metrics.QuarterCellOf(parse.Protocol(s.Protocol), labels, p.Label, p.Pred, p.PredQuarter, j.Emotion, j.Error != "") != "TF" {
 				continue
 			}
 			text := p.Think
 			if text == "" {
 				text = p.RawOutput
+			}
+			pred := p.Pred
+			if s.Protocol == string(parse.ProtocolMigr) {
+				pred = p.PredQuarter
 			}
 			out = append(out, pdf.Example{Model: model, ClipID: p.ClipID, Truth: p.Label, Pred: pred,
 				JudgeEmotion: j.Emotion, Judge: judge, Explanation: text})

@@ -80,7 +80,9 @@ type RunResult struct {
 	// FirstErrors are the first distinct error messages, to show the user why.
 	Failed      int
 	FirstErrors []string
-	Counts      RunCounts
+	// Stopped names the models stopped because their first requests all failed alike.
+	Stopped *runner.StoppedError
+	Counts  RunCounts
 }
 
 // ErrInterrupted wraps context.Canceled with the command that resumes the run.
@@ -213,18 +215,40 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	if total > 0 {
 		o.Logf("run %s: %d clips (%s), %d model calls, results in %s", s.Name, len(clips), desc, total, dir)
 	}
-	outcomes, err := runner.Run(ctx, runModels, clips, runner.Options{Concurrency: s.Concurrency, Grace: o.Grace, Progress: o.Progress})
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total, Phase: "model calls"}
-		}
+	outcomes, err := runner.Run(ctx, runModels, clips, runner.Options{Concurrency: s.Concurrency, Grace: o.Grace, Progress: o.Progress,
+		StopAfter: stopAfter, Permanent: permanentError})
+	var stopped *runner.StoppedError
+	switch {
+	case errors.As(err, &stopped):
+		// The stopped models' tasks are recorded as failed; the run is scored and published,
+		// and exits 3 naming the cause.
+	case errors.Is(err, context.Canceled):
+		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total, Phase: "model calls"}
+	case err != nil:
 		return nil, err
 	}
 	res, err := finish(ctx, o, s, sel, clips, all, desc, models, specs, outcomes, rd, &stats, total, hash, started)
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total, Phase: "judging"}
 	}
+	if res != nil {
+		res.Stopped = stopped
+	}
 	return res, err
+}
+
+// stopAfter is how many first answers of a model may all fail alike before the model is
+// stopped: enough to see that it is not a passing hiccup, far fewer than a split.
+const stopAfter = 20
+
+// permanentError says whether a model call failed for a cause no retry can fix, and names the
+// cause without the clip the call was about.
+func permanentError(err error) (string, bool) {
+	var ce *chat.Error
+	if !errors.As(err, &ce) || errors.Is(err, context.Canceled) {
+		return "", false
+	}
+	return ce.Error(), !ce.Retryable
 }
 
 // finish parses, judges and scores a run's outputs and publishes the run directory.

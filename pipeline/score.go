@@ -15,6 +15,7 @@ import (
 	judgereplay "github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/pipeline/spec"
+	"github.com/emoeval/emoeval/reports"
 	"github.com/emoeval/emoeval/reports/tabular"
 )
 
@@ -202,7 +203,7 @@ func scoreSpec(o ScoreOptions) (*spec.Spec, error) {
 	}
 	s.Report = spec.Report{Formats: o.Report.Formats, Reference: o.Report.Reference, Examples: o.Report.Examples}
 	if len(s.Report.Formats) == 0 {
-		s.Report.Formats = spec.ReportFormats()
+		s.Report.Formats = reports.Formats()
 	}
 	return s, nil
 }

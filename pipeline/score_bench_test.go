@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/reports"
 )
 
 // scoreFixture writes a DFEW-labelled split of n test clips and an id-pipe result file with one
@@ -127,7 +128,7 @@ func BenchmarkRenderReport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	opts := ReportOptions{Formats: ReportFormats, Reference: true, Examples: 3}
+	opts := ReportOptions{Formats: reports.Formats(), Reference: true, Examples: 3}
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := RenderReport(context.Background(), res.Dir, opts); err != nil {

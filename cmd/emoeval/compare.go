@@ -23,6 +23,7 @@ type compareOptions struct {
 	Markdown             string
 	Bootstrap            int
 	Seed                 uint64
+	MaxFailed            int
 }
 
 func newCompareCmd(f *factory, runF func(*compareOptions) error) *cobra.Command {
@@ -33,7 +34,8 @@ func newCompareCmd(f *factory, runF func(*compareOptions) error) *cobra.Command 
 		Long: `Compare a baseline run with a candidate run on their common clips: headline metrics side by
 side with the difference, its paired-bootstrap interval and p-value, and exact McNemar tests
 on correctness and on TF. Gates decide the exit code: 0 when all pass, 1 when one fails, 2 on
-bad input (including runs on different data sets or clips).
+bad input: runs on different data sets or clips, a run that did not finish, or a compared model
+with more failed model calls than --max-failed (a broken server is not a regression).
 
 Gates: METRIC:RULE with RULE max-drop=X, max-rise=X, min=X, max=X, significant-drop[=ALPHA],
 significant-rise[=ALPHA]; X in the metric's units (fractions for rates) or percentage points
@@ -61,16 +63,17 @@ when that is set.`,
 	fl.StringVar(&opts.Markdown, "markdown", "", "write the Markdown summary to this file")
 	fl.IntVar(&opts.Bootstrap, "bootstrap", 10000, "bootstrap resamples of the paired comparison")
 	fl.Uint64Var(&opts.Seed, "seed", 1, "bootstrap seed")
+	fl.IntVar(&opts.MaxFailed, "max-failed", 0, "failed model calls a compared model may have")
 	return cmd
 }
 
 func runCompare(cmd *cobra.Command, f *factory, opts *compareOptions) error {
-	if opts.Bootstrap < 0 {
-		return usageError("--bootstrap must not be negative")
+	if opts.Bootstrap < 0 || opts.MaxFailed < 0 {
+		return usageError("--bootstrap and --max-failed must not be negative")
 	}
 	rep, err := pipeline.Compare(cmd.Context(), pipeline.CompareOptions{
 		Base: opts.Base, Cand: opts.Cand, BaseModel: opts.BaseModel, CandModel: opts.CandModel,
-		Gates: opts.Gates, Bootstrap: opts.Bootstrap, Seed: opts.Seed,
+		Gates: opts.Gates, Bootstrap: opts.Bootstrap, Seed: opts.Seed, MaxFailed: opts.MaxFailed,
 	})
 	if err != nil {
 		// The CI still gets its summary and test report, saying why nothing was compared.

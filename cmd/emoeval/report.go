@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/emoeval/emoeval/pipeline"
+	"github.com/emoeval/emoeval/reports"
 )
 
 type reportOptions struct {
@@ -47,7 +48,7 @@ old one only when it is complete.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringSliceVar(&opts.Formats, "formats", pipeline.ReportFormats, "formats to render")
+	cmd.Flags().StringSliceVar(&opts.Formats, "formats", reports.Formats(), "formats to render")
 	cmd.Flags().BoolVar(&opts.Reference, "reference", true, "show the published numbers beside the results")
 	cmd.Flags().IntVar(&opts.Examples, "examples", 3, "correct-but-inconsistent explanations per model in report.pdf")
 	return cmd

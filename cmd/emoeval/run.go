@@ -121,6 +121,9 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 			fmt.Fprintf(f.ErrOut, "report: %s\n", p)
 		}
 	}
+	if res.Stopped != nil {
+		return withCode(exitFailedItems, fmt.Errorf("%w; its remaining calls were not sent (recorded as failed); fix the cause, then rerun the same command", res.Stopped))
+	}
 	if res.Failed > 0 {
 		for _, e := range res.FirstErrors {
 			fmt.Fprintf(f.ErrOut, "failed: %s\n", e)

@@ -10,6 +10,7 @@ import (
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/pipeline"
+	"github.com/emoeval/emoeval/reports"
 	"github.com/emoeval/emoeval/reports/tabular"
 )
 
@@ -86,7 +87,7 @@ answers and replies and counts every normalisation.`,
 	fl.BoolVar(&opts.Force, "force", false, "overwrite a run directory made with other options")
 	fl.StringVar(&opts.JSON, "json", "", "write summary.json to this file")
 	fl.StringVar(&opts.Format, "format", "txt", "tables on standard output: txt, md or none")
-	fl.StringSliceVar(&opts.Formats, "formats", pipeline.ReportFormats, "report formats under --out")
+	fl.StringSliceVar(&opts.Formats, "formats", reports.Formats(), "report formats under --out")
 	fl.BoolVar(&opts.Reference, "reference", true, "show the published numbers beside the results")
 	fl.IntVar(&opts.Examples, "examples", 3, "correct-but-inconsistent explanations per model in report.pdf")
 	_ = cmd.MarkFlagRequired("split")

@@ -109,6 +109,7 @@ type cachedResponse struct {
 	CompletionTokens int    `json:"completion_tokens"`
 	Attempts         int    `json:"attempts"`
 	LatencyMS        int64  `json:"latency_ms"`
+	Truncated        bool   `json:"truncated,omitempty"`
 }
 
 type cached struct {
@@ -137,7 +138,7 @@ func (c *cached) Complete(ctx context.Context, req Request) (Response, error) {
 		if json.Unmarshal(data, &cr) == nil && !aborted(cr.FinishReason) {
 			return Response{Text: cr.Text, Reasoning: cr.Reasoning, FinishReason: cr.FinishReason, PromptTokens: cr.PromptTokens,
 				CompletionTokens: cr.CompletionTokens, Attempts: cr.Attempts,
-				Latency: time.Duration(cr.LatencyMS) * time.Millisecond, Cached: true}, nil
+				Latency: time.Duration(cr.LatencyMS) * time.Millisecond, Cached: true, Truncated: cr.Truncated}, nil
 		}
 	}
 	resp, err := c.next.Complete(ctx, req)
@@ -146,7 +147,7 @@ func (c *cached) Complete(ctx context.Context, req Request) (Response, error) {
 	}
 	data, err = json.Marshal(cachedResponse{Text: resp.Text, Reasoning: resp.Reasoning, FinishReason: resp.FinishReason,
 		PromptTokens: resp.PromptTokens, CompletionTokens: resp.CompletionTokens,
-		Attempts: resp.Attempts, LatencyMS: resp.Latency.Milliseconds()})
+		Attempts: resp.Attempts, LatencyMS: resp.Latency.Milliseconds(), Truncated: resp.Truncated})
 	if err == nil {
 		// The response is paid for: store it even when the caller is being cancelled.
 		putCtx := context.WithoutCancel(ctx)

@@ -8,7 +8,11 @@
 //	c = chat.WithStats(c, &stats)          // counters for progress displays
 //
 // Model backends and LLM judges share it. The API key is sent as a Bearer token and never appears
-// in an error message, a cache key or a String form of the configuration.
+// in an error message, a cache key or a String form of the configuration; error messages are
+// also cleared of every other credential form (internal/redact), since servers echo requests.
+// What one answer may hold in memory is bounded (HTTPConfig.MaxOutputBytes), whatever the server
+// sends. Before a run, HTTP.CheckModel finds a wrong endpoint, key or model id in seconds; during
+// it, FailureWatch stops a model whose first requests all fail the same permanent way.
 package chat
 
 import (
@@ -82,6 +86,10 @@ type Response struct {
 	// cached response, the latency recorded when it was first obtained.
 	Latency time.Duration
 	Cached  bool // answered from the cache, without a request
+	// Truncated says that Text or Reasoning was longer than the HTTP client's MaxOutputBytes and
+	// was cut to it (at a character boundary). The caller records it with the sample: the
+	// answer scored is not all the model said.
+	Truncated bool
 }
 
 // Client makes chat completions. Implementations are safe for concurrent use.

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,34 +10,124 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/emoeval/emoeval/internal/redact"
 )
 
-// Error is a failed completion. Its message is safe to print and log: the HTTP layer removes the
-// API key and URL credentials from it.
+// Error is a failed completion. Its message is safe to print, log and store: the HTTP layer
+// removes the API key and URL credentials from it when it is made, and Error removes every
+// credential form that redact.Text knows (Authorization values, user:pass@, ?api_key=…, sk-…
+// keys) when it is printed, so that a server echoing the request cannot leak through it.
 type Error struct {
 	Status     int           // HTTP status; 0 when no response arrived
 	Retryable  bool          // a later attempt may succeed (429 but insufficient_quota, 5xx, timeouts, connection errors, bad bodies, aborted generations)
 	RetryAfter time.Duration // the server's Retry-After, when it sent one
 	Attempts   int           // requests made; set by WithRetry
 	Msg        string
-	cause      error // only errors safe to expose (context errors, errors of other layers)
+	class      Class  // set with Retryable by newError; see ClassOf for errors made elsewhere
+	kind       string // what failed, without the details that vary by request: FailureWatch compares it
+	cause      error  // only errors safe to expose (context errors, errors of other layers)
 }
 
 func (e *Error) Error() string {
+	msg := redact.Text(e.Msg)
 	if e.Attempts > 1 {
-		return fmt.Sprintf("gave up after %d attempts: %s", e.Attempts, e.Msg)
+		return fmt.Sprintf("gave up after %d attempts: %s", e.Attempts, msg)
 	}
-	return e.Msg
+	return msg
 }
 
 // Unwrap exposes context.Canceled and context.DeadlineExceeded when the caller's context ended,
 // and the error of another layer that WithRetry gave attempts to.
 func (e *Error) Unwrap() error { return e.cause }
 
+// Class is what a failure means for the next attempt.
+type Class int
+
+const (
+	// unclassified is the class of an *Error made without newError (a test's, another
+	// package's): ClassOf then classes it by its fields.
+	unclassified Class = iota
+	// Transient failures may go away on another attempt: 429 (but insufficient_quota), 5xx,
+	// timeouts, connections reset, invalid or truncated bodies, aborted generations.
+	Transient
+	// Unreachable means nothing listens at the endpoint (connection refused). During a run it
+	// is retried, since a server restarting refuses connections for a while; before the first
+	// request (CheckModel) it is fatal: the endpoint is wrong or the server is not started.
+	Unreachable
+	// Permanent failures recur on every attempt: 4xx but 408/409/425/429, an exhausted quota,
+	// a host not found, a TLS certificate not accepted, a model the server does not serve, an
+	// error object without a transient code, a Retry-After beyond the limit.
+	Permanent
+	// Canceled means the caller's context ended: nothing was learnt about the server.
+	Canceled
+	// Other is a failure of another layer (the cache, a client function): not the server's.
+	Other
+)
+
+func (c Class) String() string {
+	return [...]string{"unclassified", "transient", "unreachable", "permanent", "canceled", "other"}[c]
+}
+
+// retryable is the one rule WithRetry follows, through Error.Retryable.
+func (c Class) retryable() bool { return c == Transient || c == Unreachable }
+
+// newError is the one constructor of classified errors: Retryable follows from the class, so
+// that the retry layer (which reads Retryable) and CheckModel and FailureWatch (which read the
+// class) cannot disagree about an error.
+func newError(class Class, status int, kind, msg string) *Error {
+	return &Error{Status: status, Retryable: class.retryable(), Msg: msg, class: class, kind: kind}
+}
+
+// ClassOf returns the class of err. An *Error made by this package carries its class; one made
+// elsewhere (a test, another package's client) is classed by its fields: Retryable is
+// Transient, a context end Canceled, any other Permanent. An error that is no *Error is Other,
+// or Canceled when it is a context's end.
+func ClassOf(err error) Class {
+	if err == nil {
+		return Other
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return Canceled
+	}
+	var pe *PreflightError
+	if errors.As(err, &pe) {
+		return pe.class
+	}
+	var rf *RepeatedFailureError
+	if errors.As(err, &rf) {
+		return Permanent
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return Other
+	}
+	switch {
+	case e.class != unclassified:
+		return e.class
+	case e.Retryable:
+		return Transient
+	case e.cause != nil:
+		return Other // an error of another layer that WithRetry wrapped
+	}
+	return Permanent // built without newError, not retryable
+}
+
 // IsRetryable reports whether err is an *Error worth another attempt.
 func IsRetryable(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Retryable
+}
+
+// IsPermanent reports whether err is a failure that no later attempt can fix (ClassOf is
+// Permanent), or a *PreflightError that says the configuration must change (Unreachable
+// included). A context's end, a transient failure and another layer's error are not.
+func IsPermanent(err error) bool {
+	var pe *PreflightError
+	if errors.As(err, &pe) {
+		return pe.Permanent
+	}
+	return ClassOf(err) == Permanent
 }
 
 // AttemptsOf returns the number of requests made before err (1 when err does not say).
@@ -49,22 +140,23 @@ func AttemptsOf(err error) int {
 }
 
 // statusError classifies an HTTP error status and says what to change for permanent ones. body
-// is the response body; key is removed from the server's message before it is shortened.
-func statusError(status int, model string, body []byte, key string, header http.Header) *Error {
-	e := &Error{Status: status}
+// is the response body; the secrets are removed from the server's message before it is shortened.
+func statusError(status int, model string, body []byte, secrets []string, header http.Header) *Error {
+	class, kind := Permanent, fmt.Sprintf("HTTP %d", status)
+	var retryAfter time.Duration
 	var hint string
 	switch {
 	case quotaExhausted(errorCodes(body)):
-		hint = quotaHint
+		hint, kind = quotaHint, kind+" insufficient_quota"
 	case status == http.StatusTooManyRequests:
-		e.Retryable = true
-		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+		class = Transient
+		retryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
 		hint = "rate limited by the server"
 	case status == http.StatusRequestTimeout, status == http.StatusConflict, status == http.StatusTooEarly:
-		e.Retryable = true
+		class = Transient
 	case status >= 500 && status != http.StatusNotImplemented && status != http.StatusHTTPVersionNotSupported:
-		e.Retryable = true
-		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+		class = Transient
+		retryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
 	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
 		hint = fmt.Sprintf("the server rejected the request for model %q: check the prompt, max_tokens, sampling parameters and media URLs (vLLM reads file:// media only under --allowed-local-media-path)", model)
 	case status == http.StatusUnauthorized:
@@ -80,10 +172,11 @@ func statusError(status int, model string, body []byte, key string, header http.
 	if hint != "" {
 		msg += ": " + hint
 	}
-	if serverMsg := serverMessage(body, key); serverMsg != "" {
+	if serverMsg := serverMessage(body, secrets...); serverMsg != "" {
 		msg += " (server: " + serverMsg + ")"
 	}
-	e.Msg = msg
+	e := newError(class, status, kind, msg)
+	e.RetryAfter = retryAfter
 	return e
 }
 

@@ -22,7 +22,9 @@ func WithRateLimit(c Client, rps float64, burst int) Client {
 
 func (r *rateLimited) Complete(ctx context.Context, req Request) (Response, error) {
 	if err := r.limiter.Wait(ctx); err != nil {
-		return Response{}, &Error{Msg: "waiting for the rate limit: " + err.Error(), cause: ctx.Err()}
+		// The caller's deadline comes before the next token: the caller's time ran out, not the
+		// server's patience (Canceled, even when ctx has not ended yet).
+		return Response{}, &Error{Msg: "waiting for the rate limit: " + err.Error(), class: Canceled, cause: ctx.Err()}
 	}
 	return r.next.Complete(ctx, req)
 }

@@ -104,13 +104,13 @@ func (r *retryClient) Complete(ctx context.Context, req Request) (Response, erro
 		if asked, limit := retryAfter(err), r.p.maxRetryAfter(); asked > limit {
 			e := withAttempts(err, attempts)
 			e.Msg += fmt.Sprintf(" (the server asked to wait %s before retrying, longer than the %s limit: not retried)", asked, limit)
-			e.Retryable = false
+			e.Retryable, e.class = false, Permanent
 			return Response{}, e
 		}
 		if serr := r.p.Sleep(ctx, r.p.Backoff(retry+1, err)); serr != nil {
 			e := withAttempts(err, attempts)
 			e.Msg += " (stopped waiting to retry: " + serr.Error() + ")"
-			e.Retryable, e.cause = false, serr
+			e.Retryable, e.cause, e.class = false, serr, Canceled
 			return Response{}, e
 		}
 	}
@@ -123,7 +123,9 @@ func withAttempts(err error, attempts int) *Error {
 		c.Attempts = attempts
 		return &c
 	}
-	return &Error{Msg: err.Error(), Retryable: IsRetryable(err), Attempts: attempts, cause: err}
+	// Another layer's error, or one wrapping a chat error: its class is kept, so that
+	// FailureWatch and IsPermanent read through this wrapper.
+	return &Error{Msg: err.Error(), Retryable: IsRetryable(err), Attempts: attempts, class: ClassOf(err), cause: err}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

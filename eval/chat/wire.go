@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/emoeval/emoeval/internal/redact"
 )
 
 // The JSON forms of the OpenAI chat-completions API, as vLLM, SGLang and llama.cpp accept them.
@@ -163,34 +165,40 @@ type wireResponse struct {
 // server aborted (finish_reason "abort" or "error"), or an error object whose code, type or
 // status says 429, 5xx, overloaded or timeout are retryable; other error objects are not.
 func DecodeResponse(body []byte) (Response, error) {
-	r, err := decodeResponse(body, "")
+	r, err := decodeResponse(body, 0)
 	if err != nil {
 		return Response{}, err
 	}
 	return r, nil
 }
 
-// decodeResponse is DecodeResponse removing key from the server's message in its errors.
-func decodeResponse(body []byte, key string) (Response, *Error) {
+// decodeResponse is DecodeResponse cutting the answer's text and reasoning to limit bytes each
+// (0: no limit; Truncated says whether either was cut, here or by readBody) and removing the
+// secrets from the server's message in its errors.
+func decodeResponse(body []byte, limit int, secrets ...string) (Response, *Error) {
 	var w wireResponse
 	if err := json.Unmarshal(body, &w); err != nil {
-		return Response{}, &Error{Retryable: true, Msg: fmt.Sprintf("response is not valid JSON (%d bytes): %v", len(body), err)}
+		return Response{}, newError(Transient, 0, "invalid JSON", fmt.Sprintf("response is not valid JSON (%d bytes): %v", len(body), err))
 	}
 	if len(w.Error) > 0 && string(w.Error) != "null" {
 		codes := errorCodes(body)
-		msg := "response carries an error: " + serverMessage(body, key)
+		msg := "response carries an error: " + serverMessage(body, secrets...)
 		if quotaExhausted(codes) {
 			msg += " (" + quotaHint + ")"
 		}
-		return Response{}, &Error{Retryable: transientCodes(codes), Msg: msg}
+		class := Permanent
+		if transientCodes(codes) {
+			class = Transient
+		}
+		return Response{}, newError(class, 0, "error object "+strings.Join(codes, " "), msg)
 	}
 	if len(w.Choices) == 0 {
-		return Response{}, &Error{Retryable: true, Msg: "response has no choices"}
+		return Response{}, newError(Transient, 0, "no choices", "response has no choices")
 	}
 	c := w.Choices[0]
 	text, err := contentText(c.Message.Content)
 	if err != nil {
-		return Response{}, &Error{Retryable: true, Msg: err.Error()}
+		return Response{}, newError(Transient, 0, "bad content", err.Error())
 	}
 	r := Response{Text: text}
 	switch {
@@ -199,14 +207,18 @@ func decodeResponse(body []byte, key string) (Response, *Error) {
 	case c.Message.Reasoning != nil:
 		r.Reasoning = *c.Message.Reasoning
 	}
+	var cutText, cutReasoning bool
+	r.Text, cutText = bound(r.Text, limit)
+	r.Reasoning, cutReasoning = bound(r.Reasoning, limit)
+	r.Truncated = cutText || cutReasoning
 	if c.FinishReason != nil {
 		r.FinishReason = *c.FinishReason
 	}
 	if aborted(r.FinishReason) {
 		// vLLM's "abort": the engine dropped the request mid-generation. The text is a fragment,
 		// not the model's answer: it must be neither cached nor scored.
-		return Response{}, &Error{Retryable: true, Msg: fmt.Sprintf(
-			"the server ended the generation with finish_reason %q after %d characters: an aborted generation, not an answer", r.FinishReason, len(text))}
+		return Response{}, newError(Transient, 0, "aborted generation", fmt.Sprintf(
+			"the server ended the generation with finish_reason %q after %d characters: an aborted generation, not an answer", r.FinishReason, len(r.Text)))
 	}
 	if w.Usage != nil {
 		r.PromptTokens, r.CompletionTokens = w.Usage.PromptTokens, w.Usage.CompletionTokens
@@ -243,9 +255,10 @@ func contentText(v any) (string, error) {
 
 // serverMessage extracts a human-readable message from an error body: OpenAI's
 // {"error":{"message":…}}, {"error":"…"}, FastAPI's {"detail":…}, {"message":…}, or the start of
-// the body itself. key is removed, then control characters, and the result is kept short; in that
-// order, so that no cut leaves part of the key behind.
-func serverMessage(body []byte, key string) string {
+// the body itself. The secrets and every credential form redact.Text knows are removed, then
+// control characters, and the result is kept short; in that order, so that no cut leaves part of
+// a key behind.
+func serverMessage(body []byte, secrets ...string) string {
 	var m struct {
 		Error   json.RawMessage `json:"error"`
 		Detail  json.RawMessage `json:"detail"`
@@ -273,7 +286,8 @@ func serverMessage(body []byte, key string) string {
 	if msg == "" {
 		msg = string(body)
 	}
-	return shorten(redactKey(msg, key), 300)
+	msg = strings.ReplaceAll(msg, truncMark, "…")
+	return shorten(redact.Text(redact.Values(msg, secrets...)), 300)
 }
 
 // shorten removes control characters and cuts s to at most n runes.

@@ -2,8 +2,9 @@ package runner
 
 import (
 	"context"
-	"github.com/emoeval/emoeval/eval/variant"
 	"testing"
+
+	"github.com/emoeval/emoeval/eval/variant"
 )
 
 // backendFunc adapts a function to a Backend.

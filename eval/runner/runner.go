@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,6 +74,69 @@ type Options struct {
 	Grace time.Duration
 	// Progress receives progress events; nil for none.
 	Progress Progress
+	// StopAfter and Permanent stop a model whose first StopAfter answers all failed with one
+	// and the same cause that Permanent says no retry can fix (a wrong model id, a bad key):
+	// its remaining tasks are not sent, but recorded as failed with ErrStopped, and Run
+	// returns a *StoppedError beside the outcomes. Permanent returns the cause's text (errors
+	// name their clip; causes are compared without it). StopAfter 0 never stops a model.
+	StopAfter int
+	Permanent func(error) (cause string, permanent bool)
+}
+
+// ErrStopped is the error of the tasks a stopped model did not send.
+var ErrStopped = errors.New("not sent: the model was stopped")
+
+// StoppedError says which models were stopped, and why.
+type StoppedError struct {
+	Models []string
+	Causes []error // one per model
+}
+
+func (e *StoppedError) Error() string {
+	var parts []string
+	for i, m := range e.Models {
+		parts = append(parts, fmt.Sprintf("model %s was stopped: its first requests all failed with %v", m, e.Causes[i]))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// failureWatch stops a model whose first answers all fail alike.
+type failureWatch struct {
+	n         int
+	permanent func(error) (string, bool)
+	seen      int
+	first     string
+	cause     error
+	stopped   bool
+	stop      context.CancelFunc
+}
+
+// observe counts one answer; it returns true when the model must stop.
+func (w *failureWatch) observe(err error) bool {
+	if w.n <= 0 || w.stopped || w.seen >= w.n {
+		return false
+	}
+	w.seen++
+	var cause string
+	permanent := false
+	if err != nil && w.permanent != nil {
+		cause, permanent = w.permanent(err)
+	}
+	switch {
+	case !permanent:
+		w.seen = w.n // an answer, or an error retries may fix: the model runs on
+		return false
+	case w.seen == 1:
+		w.first, w.cause = cause, err
+	case cause != w.first:
+		w.seen = w.n
+		return false
+	}
+	if w.seen == w.n {
+		w.stopped = true
+		w.stop()
+	}
+	return w.stopped
 }
 
 // Run executes every model × variant × clip task and returns the outcomes sorted by model,
@@ -102,10 +166,19 @@ func Run(ctx context.Context, models []Model, clips []datasets.Clip, opts Option
 		outcomes []Outcome
 		workers  sync.WaitGroup
 	)
+	watches := map[string]*failureWatch{}
+	modelCtx := map[string]context.Context{}
+	for _, m := range models {
+		mctx, stop := context.WithCancel(ctx)
+		defer stop()
+		modelCtx[m.Name] = mctx
+		watches[m.Name] = &failureWatch{n: opts.StopAfter, permanent: opts.Permanent, stop: stop}
+	}
 	record := func(model string, batch []Task, results []Result) {
 		mu.Lock()
 		defer mu.Unlock()
 		for i, t := range batch {
+			watches[model].observe(results[i].Err)
 			// A task cut off by the end of the grace period is not an outcome: it was not
 			// answered, and a resumed run asks again.
 			if ctx.Err() != nil && errors.Is(results[i].Err, context.Canceled) {
@@ -125,12 +198,37 @@ func Run(ctx context.Context, models []Model, clips []datasets.Clip, opts Option
 		// One dispatcher per model, so that all models run at once.
 		g.Go(func() error {
 			perModel := semaphore.NewWeighted(int64(max(1, m.Concurrency)))
-			for _, batch := range batchTasks(clips, m.Variants, max(1, m.BatchSize)) {
-				if err := perModel.Acquire(ctx, 1); err != nil {
+			mctx := modelCtx[m.Name]
+			batches := batchTasks(clips, m.Variants, max(1, m.BatchSize))
+			// notSent records the batches from i on as not sent, after the model was stopped.
+			notSent := func(i int) {
+				w := watches[m.Name]
+				for _, rest := range batches[i:] {
+					results := make([]Result, len(rest))
+					for j := range results {
+						results[j].Err = fmt.Errorf("%w (its first %d requests all failed with: %v)", ErrStopped, w.n, w.cause)
+					}
+					record(m.Name, rest, results)
+				}
+			}
+			for bi, batch := range batches {
+				if err := perModel.Acquire(mctx, 1); err != nil {
+					if ctx.Err() == nil {
+						notSent(bi)
+					}
 					return nil
 				}
-				if err := overall.Acquire(ctx, 1); err != nil {
+				if err := overall.Acquire(mctx, 1); err != nil {
 					perModel.Release(1)
+					if ctx.Err() == nil {
+						notSent(bi)
+					}
+					return nil
+				}
+				if mctx.Err() != nil && ctx.Err() == nil {
+					perModel.Release(1)
+					overall.Release(1)
+					notSent(bi)
 					return nil
 				}
 				workers.Add(1)
@@ -162,7 +260,20 @@ func Run(ctx context.Context, models []Model, clips []datasets.Clip, opts Option
 		}
 		return a.Task.SampleIndex < b.Task.SampleIndex
 	})
-	return outcomes, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return outcomes, err
+	}
+	var stopped StoppedError
+	for _, m := range models {
+		if w := watches[m.Name]; w.stopped {
+			stopped.Models = append(stopped.Models, m.Name)
+			stopped.Causes = append(stopped.Causes, w.cause)
+		}
+	}
+	if len(stopped.Models) > 0 {
+		return outcomes, &stopped
+	}
+	return outcomes, nil
 }
 
 // predict calls the backend and turns a whole-batch failure into per-task errors.

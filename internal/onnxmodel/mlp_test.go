@@ -7,9 +7,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	ort "github.com/yalue/onnxruntime_go"
+
 	"github.com/emoeval/emoeval/internal/onnxtest"
 	"github.com/emoeval/emoeval/internal/ortenv"
-	ort "github.com/yalue/onnxruntime_go"
 )
 
 // TestMLPEqualsGoComputation runs a small MLP in ONNX Runtime and compares it with the same

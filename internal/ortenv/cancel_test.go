@@ -6,10 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	ort "github.com/yalue/onnxruntime_go"
+
 	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
 	"github.com/emoeval/emoeval/internal/ortenv"
-	ort "github.com/yalue/onnxruntime_go"
 )
 
 // TestCancelOnDoneTerminatesRuns checks that a cancelled context makes the run options stop a run.

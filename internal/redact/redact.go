@@ -98,6 +98,10 @@ func redactParams(raw string) string {
 	return strings.Join(parts, "&")
 }
 
+// IsCredentialName reports whether a query parameter, header or field name is one that carries a
+// credential (api_key, token, sig, password, x-api-key, …; see URL).
+func IsCredentialName(name string) bool { return credentialName(name) }
+
 // credentialName reports whether a parameter or header name is one that carries a credential:
 // key, api_key, apikey, x-api-key, token, access_token, auth, sig, signature, secret, password, …
 // Case, '-' and '_' are ignored. Counts that merely contain a word (max_tokens, prompt_tokens)

@@ -7,11 +7,12 @@ import (
 	"slices"
 	"sync"
 
+	ort "github.com/yalue/onnxruntime_go"
+
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/ortenv"
 	"github.com/emoeval/emoeval/judges"
-	ort "github.com/yalue/onnxruntime_go"
 )
 
 // Model input names of a HuggingFace text classifier export.

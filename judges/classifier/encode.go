@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/sugarme/tokenizer"
 	"github.com/sugarme/tokenizer/pretrained"
+
+	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
 // encoder turns sentences into token ids with a HuggingFace tokenizer.json. Padding and

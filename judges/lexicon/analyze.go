@@ -13,6 +13,8 @@ const (
 	concessiveW    = 0.6  // the clause "although"/"despite" opens
 	mainClauseW    = 1.4  // the main clause after a leading concessive clause, or before a trailing one
 	beforeInfer    = 0.6  // evidence named before "suggests"/"the emotion is" in the same sentence
+	quotedW        = 0.3  // an emotion word inside quoted speech: the character's words, not the verdict
+	othersW        = 0.3  // a sentence about someone else's emotion ("that emotion belongs to them")
 	minLocal       = 0.1
 	maxLocal       = 2.0
 	// A sentence with more contrast, concessive or conclusion cues than real text has ("angry
@@ -27,7 +29,14 @@ type unit struct {
 	entry  int32 // emotion entry, or -1
 	cue    int32 // cue, or -1
 	clause bool
+	quoted bool // inside quoted speech
 }
+
+// narrationOnly are the cue flags that act only in the explanation's own words: inside quoted
+// speech "but", "therefore", "at first" or "I can't tell" are the character's, and must not
+// reweight the explanation's evidence or end it.
+const narrationOnly = fContrast | fConcessive | fWhile | fRather | fConclusion | fOther | fEarly | fLate |
+	fUndecided | fOthers
 
 // hit is one emotion word of a sentence with its weight so far (strength not yet applied).
 type hit struct {
@@ -166,6 +175,13 @@ type sentenceState struct {
 	retros          int // reweightings of earlier hits so far
 	tier            uint8
 	contrastAtStart bool
+	// undetermined: the sentence says an emotion cannot be determined; voiding: its emotion
+	// words from the clause of that cue to the next contrast count for nothing; clauseHit0 is the
+	// first hit of the current clause.
+	undetermined bool
+	voiding      bool
+	clauseHit0   int
+	others       float64 // sentence multiplier: someone else's emotion
 
 	// What lies between the last hit and the current unit.
 	last       int
@@ -177,22 +193,28 @@ type sentenceState struct {
 	gapAuxOnly bool // only verbs and modifiers, no boundary
 }
 
+// sentenceFacts are what score tells about a sentence besides its scores.
+type sentenceFacts struct {
+	tier            uint8 // conclusion tier
+	contrastAtStart bool  // it opens with a contrast ("However, …")
+	hits            bool  // it has an emotion word that counts
+	undetermined    bool  // it says an emotion cannot be determined
+}
+
 // score reads a sentence's tokens into units, matching the longest phrase at each word (the
-// first phrase in table order on ties), scores them into scores (one per label) and returns the
-// sentence's conclusion tier, whether it opens with a contrast ("However, …") and whether it has
-// any emotion word.
-func (lx *lexicon) score(toks []token, sc *scratch, scores []float64) (tier uint8, contrastAtStart, hits bool) {
+// first phrase in table order on ties), and scores them into scores (one per label).
+func (lx *lexicon) score(toks []token, sc *scratch, scores []float64) sentenceFacts {
 	st := sentenceState{lx: lx, hits: sc.hits[:0], local: 1, hedge: 1, phase: 1, other: 1, concessive: 1,
-		main: 1, contrast: 1, last: -1}
+		main: 1, contrast: 1, last: -1, others: 1}
 	plain := 0 // words without meaning read since the last unit, stepped over together
 	for i := 0; i < len(toks); {
 		t := &toks[i]
 		u, n := unit{entry: -1, cue: -1, clause: true}, 1
 		if t.kind == tokWord {
-			u = unit{entry: t.entry, cue: t.cue}
+			u = unit{entry: t.entry, cue: t.cue, quoted: t.quoted}
 			if t.starts && i+1 < len(toks) && (t.second&toks[i+1].bits != 0 || t.third != 0 && t.third&nearBits(toks, i+1) != 0) {
 				if m, p := lx.longestPhrase(toks, i); p >= 0 {
-					u, n = unit{entry: lx.phrases[p].entry, cue: lx.phrases[p].cue}, m
+					u, n = unit{entry: lx.phrases[p].entry, cue: lx.phrases[p].cue, quoted: t.quoted}, m
 				}
 			}
 			if u.entry < 0 && u.cue < 0 {
@@ -211,7 +233,12 @@ func (lx *lexicon) score(toks []token, sc *scratch, scores []float64) (tier uint
 	if plain > 0 {
 		st.plainWords(plain)
 	}
+	counted := false
 	for _, h := range st.hits {
+		if h.w == 0 {
+			continue // voided: "whether he is angry cannot be determined"
+		}
+		counted = true
 		if h.entry < 0 {
 			if lx.neutral >= 0 {
 				scores[lx.neutral] += h.w
@@ -230,7 +257,7 @@ func (lx *lexicon) score(toks []token, sc *scratch, scores []float64) (tier uint
 		}
 	}
 	sc.hits = st.hits
-	return st.tier, st.contrastAtStart, len(st.hits) > 0
+	return sentenceFacts{tier: st.tier, contrastAtStart: st.contrastAtStart, hits: counted, undetermined: st.undetermined}
 }
 
 // step moves the sentence state over a unit (not a word without meaning: plainWords does those);
@@ -239,6 +266,7 @@ func (st *sentenceState) step(u unit, beforeClause bool) {
 	if u.clause {
 		st.negTTL, st.local, st.localTTL = 0, 1, 0
 		st.hedge, st.phase, st.other = 1, 1, 1
+		st.clauseHit0 = len(st.hits)
 		if st.concOpen {
 			st.concOpen, st.concessive = false, 1
 			if st.concInitial {
@@ -252,6 +280,9 @@ func (st *sentenceState) step(u unit, beforeClause bool) {
 	st.words++
 	if u.entry >= 0 {
 		st.addHit(u.entry)
+		if u.quoted {
+			st.hits[st.last].w *= quotedW
+		}
 		return
 	}
 	var c cue
@@ -259,6 +290,16 @@ func (st *sentenceState) step(u unit, beforeClause bool) {
 		c = st.lx.cues[u.cue]
 	}
 	f := c.flags
+	if u.quoted {
+		f &^= narrationOnly
+	}
+	if f&fUndecided != 0 {
+		st.undeterminedAt()
+	}
+	if f&fOthers != 0 {
+		st.reweight(othersW)
+		st.others = othersW
+	}
 	if f&fGeneric != 0 && st.negTTL > 0 {
 		st.addHit(-1) // "no emotion", "without any expression"
 		return
@@ -327,7 +368,19 @@ func (st *sentenceState) plainWords(n int) {
 	st.gapClean, st.gapAuxOnly = false, false
 }
 
+// undeterminedAt voids the emotion words of the current clause and of the rest of the sentence up
+// to a contrast: "whether she is happy or sad cannot be determined", "the emotion cannot be
+// determined; it could be anger or sadness".
+func (st *sentenceState) undeterminedAt() {
+	st.undetermined, st.voiding = true, true
+	for i := st.clauseHit0; i < len(st.hits); i++ {
+		st.hits[i].w = 0
+	}
+}
+
 func (st *sentenceState) contrastAt() {
+	st.voiding = false
+	st.clauseHit0 = len(st.hits)
 	st.reweight(beforeContrast)
 	st.contrast = min(st.contrast*afterContrast, maxSentence)
 	st.contrastAtStart = st.contrastAtStart || st.words == 1
@@ -412,7 +465,10 @@ func (st *sentenceState) addHit(entryID int32) {
 		w *= st.local
 	}
 	st.local, st.localTTL = 1, 0
-	w *= st.hedge * st.phase * st.other * st.concessive * st.main * st.contrast
+	w *= st.hedge * st.phase * st.other * st.concessive * st.main * st.contrast * st.others
+	if st.voiding {
+		w = 0
+	}
 	chain := int32(len(st.hits))
 	if st.last >= 0 && st.gapClean && st.gapUnits > 0 {
 		prev := &st.hits[st.last]

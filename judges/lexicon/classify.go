@@ -24,10 +24,12 @@ var tierWeight = [4]float64{1, 1, 2, 3}
 
 // Result is the lexicon's reading of one explanation.
 type Result struct {
-	// Emotion is a label of the judge's label set: the label with the highest score, or the
-	// neutral label when no label reaches the minimum evidence (datasets.Unknown for a custom set
-	// without a neutral label).
+	// Emotion is a label of the judge's label set: the label with the highest score, or
+	// datasets.Unknown when the judge abstains.
 	Emotion string
+	// Abstained is set when the judge names no emotion: no label reaches the minimum evidence, or
+	// the explanation ends by saying the emotion cannot be determined.
+	Abstained bool
 	// Scores holds each label's weighted evidence over the whole explanation (labels with none
 	// left out).
 	Scores    map[string]float64
@@ -59,6 +61,7 @@ type scratch struct {
 	total   []float64 // per label
 	order   []int
 	trace   []byte
+	abstain abstention
 	// invalidUTF8: scan met a byte that is not valid UTF-8. Every other non-ASCII byte it
 	// steps over as part of a valid character, and sentences start and end at character
 	// boundaries, so without one every sentence's text is valid as it is.
@@ -66,7 +69,7 @@ type scratch struct {
 }
 
 // classify reads text into sc.sents, sc.scores, sc.weights and sc.total and returns the label
-// index of the explanation's emotion (-1: none reached minEvidence).
+// index of the explanation's emotion, or -1 when the judge abstains (sc.abstain says why).
 func (lx *lexicon) classify(text string, sc *scratch) int {
 	lx.scan(text, sc)
 	n := len(lx.labels)
@@ -75,26 +78,33 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 	sc.tiers, sc.best = sc.tiers[:0], sc.best[:0]
 	sc.total = resize(sc.total, n)
 	lastInfer, lastAny := -1, -1
+	// undecided: the last sentence that names an emotion or says none can be determined says
+	// the latter ("Based on the available information, the emotion cannot be determined.")
+	undecided := false
 	for i, s := range sc.sents {
 		scores := sc.scores[i*n : (i+1)*n]
-		tier, contrastAtStart, hits := lx.score(sc.toks[s.tok0:s.tok1], sc, scores)
-		sc.tiers = append(sc.tiers, tier)
-		sc.weights[i] = tierWeight[tier]
-		if contrastAtStart && i > 0 {
+		f := lx.score(sc.toks[s.tok0:s.tok1], sc, scores)
+		sc.tiers = append(sc.tiers, f.tier)
+		sc.weights[i] = tierWeight[f.tier]
+		if f.contrastAtStart && i > 0 {
 			sc.weights[i-1] *= beforeContrastSentence
 		}
-		if !hits {
+		b := -1 // no evidence: all scores are 0
+		if f.hits {
+			b = pick(scores, lx.neutral)
+		} else {
 			sc.weights[i] = 0
-			sc.best = append(sc.best, -1) // no evidence: all scores are 0
-			continue
 		}
-		b := pick(scores, lx.neutral)
 		sc.best = append(sc.best, b)
-		if b >= 0 {
+		switch {
+		case b >= 0:
+			undecided = false
 			lastAny = i
-			if tier >= 2 {
+			if f.tier >= 2 {
 				lastInfer = i
 			}
+		case f.undetermined:
+			undecided = true
 		}
 	}
 	switch {
@@ -112,7 +122,17 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 			sc.total[l] += w * v
 		}
 	}
-	return pick(sc.total, lx.neutral)
+	best := pick(sc.total, lx.neutral)
+	switch {
+	case undecided:
+		sc.abstain = abstainUndetermined
+	case best < 0:
+		sc.abstain = abstainNoEvidence
+	default:
+		sc.abstain = abstainNone
+		return best
+	}
+	return -1
 }
 
 func resize(s []float64, n int) []float64 {
@@ -139,13 +159,24 @@ func pick(scores []float64, neutralLabel int) int {
 	return best
 }
 
-// emotionOf turns pick's result into a label, defaulting to neutral.
+// abstention says why the judge named no emotion.
+type abstention uint8
+
+const (
+	abstainNone         abstention = iota
+	abstainNoEvidence              // no emotion word reaches minEvidence
+	abstainUndetermined            // the explanation ends by saying the emotion cannot be determined
+)
+
+var abstentionText = [...]string{
+	abstainNoEvidence:   "abstained: no emotional evidence",
+	abstainUndetermined: "abstained: the explanation says the emotion cannot be determined",
+}
+
+// emotionOf turns classify's result into a label: unknown when the judge abstains.
 func (lx *lexicon) emotionOf(best int) string {
-	switch {
-	case best >= 0:
+	if best >= 0 {
 		return lx.labels[best]
-	case lx.neutral >= 0:
-		return lx.labels[lx.neutral]
 	}
 	return unknownLabel
 }
@@ -167,8 +198,11 @@ func (lx *lexicon) trace(sc *scratch) []byte {
 		}
 	}
 	b := sc.trace[:0]
-	if len(o) == 0 {
-		b = append(b, "no emotional evidence"...)
+	if sc.abstain != abstainNone {
+		b = append(b, abstentionText[sc.abstain]...)
+		if len(o) > 0 {
+			b = append(b, ';', ' ')
+		}
 	}
 	for i, l := range o {
 		if i == maxShown {
@@ -219,7 +253,7 @@ func round2(v float64) float64 {
 // result builds the exported Result from a classification in sc.
 func (lx *lexicon) result(text string, best int, sc *scratch) Result {
 	n := len(lx.labels)
-	r := Result{Emotion: lx.emotionOf(best), Scores: scoreMap(lx.labels, sc.total)}
+	r := Result{Emotion: lx.emotionOf(best), Abstained: best < 0, Scores: scoreMap(lx.labels, sc.total)}
 	if len(sc.sents) > 0 {
 		r.Sentences = make([]SentenceResult, len(sc.sents))
 	}

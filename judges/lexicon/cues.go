@@ -25,6 +25,8 @@ const (
 	fEarly                           // the emotion passed: "at first", "initially"
 	fLate                            // the emotion the scene ends in: "eventually", "turns into"
 	fGeneric                         // "emotion", "expression": negated, it is evidence for neutral
+	fUndecided                       // "cannot be determined": the clause names no emotion, and may end the explanation undecided
+	fOthers                          // the sentence is about someone else's emotion: "that belongs to them"
 )
 
 // cueRow lists terms (see termRow for the syntax) with the same flags; mult is the multiplier of
@@ -94,7 +96,35 @@ var cueRows = []cueRow{
 	{fHedge, 0.8, 0, "may, might, could, perhaps, maybe, possibly, possible, probably, presumably, likely, " +
 		"seemingly, apparently, potentially"},
 	{fHedge | fAux, 0.8, 0, "seems, seem, seemed, appears, appear, appeared"},
-	{fHedge, 0.7, 0, "not sure, hard to tell, difficult to tell, unclear, i guess, i think"},
+	{fHedge, 0.7, 0, "not sure, i guess, i think"},
+
+	// undecided: the explanation says an emotion cannot be determined. The words of the clause
+	// (and of the rest of the sentence, up to a contrast) count for nothing; an explanation whose
+	// last word on the matter is one of these abstains. The weak ones ("unclear", "hard to tell")
+	// decide only in a sentence about the emotion; the strong ones (with fGeneric) always do.
+	{fUndecided | fHedge, 0.7, 0, "unclear, not clear, ambiguous, ambiguity, hard to tell, difficult to tell, " +
+		"hard to say, difficult to say, not obvious, contradictory, conflicting, inconclusive"},
+	{fUndecided | fGeneric, 0, 0, "can not _ determin*, could not _ determin*, can not _ judg*, could not _ judg*, " +
+		"can not _ infer*, could not _ infer*, can not tell, can not _ tell, could not tell, can not say, " +
+		"could not say, can not _ decid*, can not _ identif*, unable to _ determin*, unable to _ judg*, " +
+		"unable to tell, unable to say, unable to infer, impossible to _ determin*, impossible to _ judg*, " +
+		"impossible to tell, impossible to say, impossible to know, impossible to infer, " +
+		"not possible to _ determin*, not possible to tell, not possible to say, not possible to _ judg*, " +
+		"difficult to _ determin*, hard to _ determin*, difficult to _ judg*, hard to _ judg*, " +
+		"difficult to infer, hard to infer, difficult to _ identif*, hard to _ identif*, " +
+		"no idea, not assessable, not _ assessable, insufficient, not enough information, " +
+		"not enough to _ judg*, not enough to _ determin*, not enough to say, not enough to tell, " +
+		"not enough to infer, too weak, too short to, too ambiguous, " +
+		"not point to one, not point to a single, not point clearly, not point to the same, " +
+		"point* in _ directions, point* in different directions, point* to different, point* in several, " +
+		"no way to choose, no way to tell, could be either, either way, which is dominant, " +
+		"which one is, which of, which emotion, tell which, say which, " +
+		"clues are mixed, cues are mixed, signals are mixed, mixed signals, mixed clues, mixed cues, " +
+		"can not be reliably, can not reliably, undetermined, indeterminate, not determinable, " +
+		"no emotional cues, no emotional clues, no cues, no clues"},
+
+	// someone else's emotion: the whole sentence weighs othersW ("that is their emotion")
+	{fOthers, 0, 0, "belong* to, not the target, not the main character, not the focus"},
 
 	// contrast
 	{fContrast, 0, 0, "but, however, yet, nevertheless, nonetheless, instead, on the other hand, in contrast, " +

@@ -69,6 +69,10 @@ func (s *score) add(ok, abstained bool) {
 	}
 }
 
+func (s *score) merge(o score) {
+	s.n, s.ok, s.abstained, s.answeredOK = s.n+o.n, s.ok+o.ok, s.abstained+o.abstained, s.answeredOK+o.answeredOK
+}
+
 func (s score) accuracy() float64 { return ratio(s.ok, s.n) }
 
 func (s score) String() string {
@@ -147,6 +151,7 @@ func TestRealisticFiles(t *testing.T) {
 	}{
 		// The issue: at least 10 per DFEW and per MAFW label, at least 4 writer styles.
 		{"testdata/heldout.jsonl", 10, 4},
+		{"testdata/heldout2.jsonl", 4, 4},
 		{"testdata/dev.jsonl", 3, 4},
 	}
 	for _, tc := range tests {
@@ -183,14 +188,31 @@ func TestRealisticFiles(t *testing.T) {
 	}
 }
 
-// TestHeldOutAccuracy reports the judge's accuracy on the held-out realistic explanations and
-// fails below heldOutFloor. Only aggregates are logged: the held-out misses are not listed, so
-// that nobody tunes the lexicon to them (TestDevAccuracy lists its own).
+// heldOutFiles are the two held-out batches (testdata/README.md): the first as written, the
+// second written after the first proved easier than real outputs, both before the judge changed.
+var heldOutFiles = []string{"testdata/heldout.jsonl", "testdata/heldout2.jsonl"}
+
+// TestHeldOutAccuracy reports the judge's accuracy on the held-out realistic explanations, per
+// batch and together, and fails when the whole falls below heldOutFloor. Only aggregates are
+// logged: the held-out misses are not listed, so that nobody tunes the lexicon to them
+// (TestDevAccuracy lists its own).
 func TestHeldOutAccuracy(t *testing.T) {
-	total, by, _ := evalRealistic(t, "testdata/heldout.jsonl")
-	logScores(t, "held-out", total, by)
-	if acc := total.accuracy(); acc < heldOutFloor {
-		t.Errorf("held-out accuracy %.1f%% (%d/%d), want at least %.0f%%", 100*acc, total.ok, total.n, 100*heldOutFloor)
+	var all score
+	byAll := map[string]*score{}
+	for _, path := range heldOutFiles {
+		total, by, _ := evalRealistic(t, path)
+		t.Logf("%-24s %s", path, total)
+		all.merge(total)
+		for k, s := range by {
+			if byAll[k] == nil {
+				byAll[k] = &score{}
+			}
+			byAll[k].merge(*s)
+		}
+	}
+	logScores(t, "held-out (both)", all, byAll)
+	if acc := all.accuracy(); acc < heldOutFloor {
+		t.Errorf("held-out accuracy %.1f%% (%d/%d), want at least %.0f%%", 100*acc, all.ok, all.n, 100*heldOutFloor)
 	}
 }
 

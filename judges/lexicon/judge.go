@@ -69,11 +69,12 @@ func (j *Judge) Judge(ctx context.Context, items []judges.Item) ([]judges.Judgme
 		}
 		best := j.lx.classify(it.Text, sc)
 		jd := judges.Judgment{
-			Judge:    j.name,
-			Model:    it.Model,
-			ClipID:   it.ClipID,
-			Emotion:  j.lx.emotionOf(best),
-			ReplyRaw: string(j.lx.trace(sc)),
+			Judge:     j.name,
+			Model:     it.Model,
+			ClipID:    it.ClipID,
+			Emotion:   j.lx.emotionOf(best),
+			Abstained: best < 0,
+			ReplyRaw:  string(j.lx.trace(sc)),
 		}
 		if ns := len(sc.sents); ns > 0 {
 			both := make([]string, 2*ns) // one allocation for the two lists

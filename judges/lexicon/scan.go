@@ -29,6 +29,9 @@ type token struct {
 	// second and third: the candMask of every id, or-ed: a phrase can start here only if the
 	// next word's bits meet second, or third is not 0 (a phrase with a gap)
 	second, third uint64
+	// quoted: the word is inside quoted speech ("The subtitle says \"I hate you\""): the
+	// character's words, not the explanation's (scanState.openQuote)
+	quoted bool
 }
 
 func idBit(id int32) uint64 { return 1 << (uint32(id) & 63) }
@@ -70,7 +73,8 @@ const (
 	clsLT
 	clsGT
 	clsHyphen
-	clsHigh // a byte of a multi-byte UTF-8 sequence (or invalid)
+	clsQuote // '"'
+	clsHigh  // a byte of a multi-byte UTF-8 sequence (or invalid)
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -93,7 +97,7 @@ var byteClass = func() (t [256]uint8) {
 		t[c] = clsClause
 	}
 	t['\''], t['.'], t['!'], t['?'], t['\n'] = clsApos, clsDot, clsEnd, clsEnd, clsNewline
-	t['/'], t['&'], t['<'], t['>'], t['-'] = clsSlash, clsAmp, clsLT, clsGT, clsHyphen
+	t['/'], t['&'], t['<'], t['>'], t['-'], t['"'] = clsSlash, clsAmp, clsLT, clsGT, clsHyphen, clsQuote
 	return t
 }()
 
@@ -192,11 +196,17 @@ func (lx *lexicon) scan(text string, sc *scratch) {
 			}
 			i = s.readWord(text, i)
 		case clsApos:
-			if len(sc.word) > 0 && i+1 < n && byteClass[text[i+1]] == clsWord {
+			switch {
+			case len(sc.word) > 0 && i+1 < n && byteClass[text[i+1]] == clsWord:
 				sc.word = append(sc.word, '\'')
 				s.apos = true
-			} else {
+			case len(sc.word) == 0 && i+1 < n && byteClass[text[i+1]] == clsWord && (i == 0 || opensQuote[text[i-1]]):
+				s.openQuote(quoteSingle) // 'I can't …
+			default:
 				s.flush()
+				if s.quote == quoteSingle {
+					s.closeQuote()
+				}
 			}
 			i++
 		case clsDot:
@@ -219,7 +229,9 @@ func (lx *lexicon) scan(text string, sc *scratch) {
 			case j-i >= 2:
 				s.clause()
 			case !abbrev:
-				j = skipClosers(text, j)
+				k := skipClosers(text, j)
+				s.closersEnd(text[j:k])
+				j = k
 				s.end(text, j)
 			}
 			i = j
@@ -228,14 +240,16 @@ func (lx *lexicon) scan(text string, sc *scratch) {
 			for j < n && (text[j] == '!' || text[j] == '?' || text[j] == '.') {
 				j++
 			}
-			j = skipClosers(text, j)
-			s.end(text, j)
-			i = j
+			k := skipClosers(text, j)
+			s.closersEnd(text[j:k])
+			s.end(text, k)
+			i = k
 		case clsClause:
 			s.clause()
 			i++
 		case clsNewline:
 			s.end(text, i)
+			s.quote = quoteNone // an unclosed quote ends with its line
 			i++
 		case clsSlash:
 			s.flush()
@@ -248,6 +262,7 @@ func (lx *lexicon) scan(text string, sc *scratch) {
 		case clsLT:
 			if j := tagEnd(text, i); j > 0 {
 				s.end(text, i)
+				s.quote = quoteNone
 				i = j
 				continue
 			}
@@ -265,6 +280,14 @@ func (lx *lexicon) scan(text string, sc *scratch) {
 				s.clause()
 			} else {
 				s.flush()
+			}
+			i++
+		case clsQuote:
+			s.flush()
+			if s.quote == quoteNone {
+				s.openQuote(quoteDouble)
+			} else {
+				s.closeQuote()
 			}
 			i++
 		case clsHigh:
@@ -325,6 +348,76 @@ type scanState struct {
 	// dotAbbrev: plainWords completed a word at a dot, and the word is an abbreviation (or one
 	// letter), so the dot does not end the sentence
 	dotAbbrev bool
+	// quote is the kind of quotation the scanner is in (quoteNone outside); quoteTok0 is the first
+	// token inside it and quoteWords the words read in it so far.
+	quote      uint8
+	quoteTok0  int
+	quoteWords int
+}
+
+// Quotation kinds. A straight double quote opens or closes by turns; curly, guillemet and CJK
+// quotes by their side; a single quote opens before a word after a space or a bracket
+// ("says 'I …") and closes after a word ("… it!' Then", "… it', he").
+const (
+	quoteNone uint8 = iota
+	quoteDouble
+	quoteSingle
+	quoteCurly
+)
+
+// maxQuoteWords closes a quotation that has run this long: a stray quote mark must not turn the
+// rest of an explanation into quoted speech. Subtitles are far shorter.
+const maxQuoteWords = 48
+
+// opensQuote: the bytes after which a single quote opens a quotation.
+var opensQuote = func() (t [256]bool) {
+	for _, c := range " \t\n\r(:[{-" {
+		t[c] = true
+	}
+	return t
+}()
+
+// openQuote starts quoted speech: a clause boundary, then words flagged quoted.
+func (s *scanState) openQuote(kind uint8) {
+	s.flush()
+	if s.quote != quoteNone {
+		return // nested quotes stay inside the outer one
+	}
+	s.clause()
+	s.quote, s.quoteTok0, s.quoteWords = kind, len(s.sc.toks), 0
+}
+
+// closeQuote ends quoted speech with a clause boundary. A quotation of one or two words is a
+// mention ("the word 'sad'", a quoted answer), not speech: its words lose the flag.
+func (s *scanState) closeQuote() {
+	s.flush()
+	if s.quote == quoteNone {
+		return
+	}
+	s.quote = quoteNone
+	if s.quoteWords <= 2 {
+		for k := min(s.quoteTok0, len(s.sc.toks)); k < len(s.sc.toks); k++ {
+			s.sc.toks[k].quoted = false
+		}
+	}
+	s.clause()
+}
+
+// closersEnd closes quoted speech whose closing mark skipClosers stepped over at a sentence end
+// ("… my birthday!' Although"); the sentence ends there, so no clause boundary is needed.
+func (s *scanState) closersEnd(closers string) {
+	if s.quote == quoteNone || closers == "" {
+		return
+	}
+	if strings.ContainsAny(closers, "\"'\u201d\u00bb\u2019") {
+		s.flush()
+		if s.quoteWords <= 2 {
+			for k := min(s.quoteTok0, len(s.sc.toks)); k < len(s.sc.toks); k++ {
+				s.sc.toks[k].quoted = false
+			}
+		}
+		s.quote = quoteNone
+	}
 }
 
 // lower maps ASCII upper case to lower case and every other byte to itself.
@@ -555,14 +648,28 @@ func (s *scanState) add(ids [3]int32) {
 	case s.lx.trie.words[id] != "":
 		s.push(&s.lx.wordTok[id]) // an exact word: its token is ready
 	default:
-		s.words = true
-		s.sc.toks = append(s.sc.toks, s.lx.tokenOf(ids))
+		t := s.lx.tokenOf(ids)
+		s.push(&t)
 	}
 }
 
 func (s *scanState) push(t *token) {
 	s.words = true
 	s.sc.toks = append(s.sc.toks, *t)
+	if s.quote != quoteNone {
+		s.quoted()
+	}
+}
+
+// quoted flags the word just pushed as quoted speech, and ends a quotation that has run too long.
+func (s *scanState) quoted() {
+	s.sc.toks[len(s.sc.toks)-1].quoted = true
+	if s.quoteWords++; s.quoteWords > maxQuoteWords {
+		for k := min(s.quoteTok0, len(s.sc.toks)); k < len(s.sc.toks); k++ {
+			s.sc.toks[k].quoted = false
+		}
+		s.quote = quoteNone
+	}
 }
 
 func (s *scanState) clause() {
@@ -600,12 +707,22 @@ func (s *scanState) high(text string, i int) int {
 		}
 		s.flush()
 	case r == '\u2019' || r == '\u2018' || r == '\u02bc':
-		if len(s.sc.word) > 0 && i+size < len(text) && byteClass[text[i+size]] == clsWord {
+		switch {
+		case len(s.sc.word) > 0 && i+size < len(text) && byteClass[text[i+size]] == clsWord:
 			s.sc.word = append(s.sc.word, '\'')
 			s.apos = true
-		} else {
+		case r == '\u2018':
+			s.openQuote(quoteSingle)
+		default:
 			s.flush()
+			if s.quote == quoteSingle {
+				s.closeQuote()
+			}
 		}
+	case r == '\u201c' || r == '\u00ab' || r == '\u300c' || r == '\u300e':
+		s.openQuote(quoteCurly)
+	case r == '\u201d' || r == '\u00bb' || r == '\u300d' || r == '\u300f':
+		s.closeQuote()
 	case r == '。' || r == '！' || r == '？':
 		j := skipClosers(text, i+size)
 		s.end(text, j)

@@ -40,6 +40,15 @@ var emotionTerms = []termRow{
 	{"hap .5 sur .3", "amazing"},
 	{"hap .6 neu .4", "relieved, relief, pleasant, pleasantly, at ease, comfortable"},
 	{"hap .4 con .3", "teas*, cheeky"},
+	// Physical cues and the words of translated and open-vocabulary explanations.
+	{"hap .7", "cheeks _ rais*, cheeks _ lift*, raised cheeks, cheek rais*, corners of _ mouth _ rais*, " +
+		"corners of _ mouth _ lift*, mouth corners _ rais*, mouth corners _ lift*, mouth corners _ up, " +
+		"corners of _ mouth _ up, eyes _ narrow* into, eyes _ curv*, curved like, crescent*, carefree"},
+	{"hap .6", "crinkl*, pride, whoop*, in a good mood, full of warmth, beam* with"},
+	{"hap .5 sad .2", "deeply moved, being moved, feel* moved, very moved, so moved, is moved, was moved"},
+	{"hap .8", "tears of being moved, tears of laughter, tears from laughing"},
+	{"hap .4", "warmth, sweet, clap, claps, clapped, clapping"},
+	{"hap .5 sur .2", "squeal*"},
 
 	// sadness
 	{"sad 1", "sad, sadly, sadder, saddest, saddened, sadness, sorrow*, grief, griev*, mourn*, heartbroken, " +
@@ -75,6 +84,18 @@ var emotionTerms = []termRow{
 	{"sad .3 hel .3", "weak voice, voice _ weak"},
 	{"sad .5 anx .3 hel .2", "distraught"},
 	{"sad .4 anx .4 fea .2", "distress*"},
+	{"sad .8", "eye sockets _ red, red eye sockets, eye sockets _ swollen, homesick*, heartache, " +
+		"emotionally low, low mood, mood _ low, emotion _ low, spirits _ low, heart _ heavy"},
+	{"sad .7", "eye sockets _ moist, eye sockets _ wet, voice _ break*, breaking voice, broke* voice, " +
+		"reluctant to part, reluctant to leave"},
+	{"sad .7 ang .2", "aggrieved"},
+	{"sad .6 ang .3", "wronged, grievance*"},
+	{"sad .6 hel .2", "inner eyebrows _ rais*, inner brows _ rais*, raised inner eyebrows, raised inner brows, " +
+		"inner ends of _ eyebrows, inner corners of _ eyebrows, eyebrows _ raised at the inner, " +
+		"brows _ raised at the inner, brows _ up in the middle, eyebrows _ slant*"},
+	{"sad .6 anx .2", "voice _ falter*, faltering voice"},
+	{"sad .6", "chin _ trembl*, self pity"},
+	{"sad .5 anx .2", "self reproach, self blame, blam* _ herself, blam* _ himself, blam* _ myself"},
 
 	// neutral
 	{"neu 1", "neutral, neutrally, neutrality, calm, calmly, calmness, calmed, calm down, composed, composure, " +
@@ -99,6 +120,10 @@ var emotionTerms = []termRow{
 	{"neu .5 con .2 dsp .2", "bored, boredom, boring"},
 	{"neu .3 sad .1", "quiet, quietly, softly"},
 	{"neu .3 hap .3", "chatting"},
+	{"neu .6", "still face, face _ still, eyebrows _ level, brows _ level, does not change, did not change"},
+	{"neu .5", "routine, routinely, everyday, procedural, factual, informational, instructional, explanatory"},
+	{"neu .4", "unhurried, natural, naturally, plain"},
+	{"neu .4 con .2 dsp .1", "disinterest*, uninterested"},
 
 	// anger
 	{"ang 1", "anger, angers, angered, angering, angry, angrily, angrier, angriest, enraged, furious*, fury, " +
@@ -133,6 +158,15 @@ var emotionTerms = []termRow{
 	{"ang .3 dis .1 con .1 dsp .1", "tight lips, lips _ tight*, pressed lips, lips _ pressed, purs* _ lips"},
 	{"ang .3 con .3 neu .1", "cold, coldly, coldness, icy, cutting"},
 	{"ang .4 dis .3", "ugh"},
+	{"ang .8", "gnash* _ teeth, teeth _ gnash*, roar*, grab* _ collar"},
+	{"ang .9", "irritab*"},
+	{"ang .7 dsp .2", "exasperat*"},
+	{"ang .6 dsp .3", "fed up"},
+	{"ang .5 dsp .3", "reproach*"},
+	{"ang .6", "iron blue, bellow*"},
+	{"ang .5", "stamp* _ foot, stamp* _ feet, veins"},
+	{"ang .4", "questioning tone, tone of questioning, sense of questioning, vent*"},
+	{"ang .4 sad .3 dsp .2", "sullen*"},
 
 	// surprise
 	{"sur 1", "surprise, surprised, surprising, astonish*, astound*, stunned, stun, dumbfounded, flabbergasted, " +
@@ -154,6 +188,9 @@ var emotionTerms = []termRow{
 	{"sur .5 fea .1", "sudden, suddenly"},
 	{"sur .4 anx .2 neu .1", "confus*, puzzl*"},
 	{"sur .4", "exclamation, high pitch, pitch rises, rising tone"},
+	{"sur .7", "double take, whoa"},
+	{"sur .6", "o shape*, into an o, eyebrows go up, brows _ shoot up, eyebrows shot up"},
+	{"sur .3 fea .3", "freez*, froze, frozen"},
 
 	// disgust
 	{"dis 1", "disgust, disgusted, disgusting, disgustedly, revulsion, repuls*, revolt*, nause*, gross, grossed, " +
@@ -174,6 +211,9 @@ var emotionTerms = []termRow{
 	{"dis .3 con .1", "turn* _ away, push* _ away, pull* _ head back, lean* back"},
 	{"fea .6 dis .3 sur .1", "horrified, horrifying, horrible"},
 	{"sad .2 dis .2 fea .1 ang .1", "terrible, terribly bad"},
+	{"dis .8", "repel*, blegh, bleh"},
+	{"dis .7", "averse, feel* sick, feels _ sick, crinkl* _ nose"},
+	{"dis .4", "unclean"},
 
 	// fear
 	{"fea 1", "fear, fears, feared, fearful, fearfully, afraid, scared, scary, frighten*, fright, terrified, " +
@@ -195,6 +235,10 @@ var emotionTerms = []termRow{
 	{"fea .4 anx .4", "timid*"},
 	{"fea .4 anx .3", "danger*, threat"},
 	{"fea .3 anx .3", "rapid breathing, breath* rapidly, breathing heavily, clutch* _ chest"},
+	{"fea .5", "face _ white, turns white, goes white, turned white, dare* not"},
+	{"fea .4 anx .4", "cold sweat"},
+	{"fea .4", "hid* in the, hides in, hiding in"},
+	{"fea .3 anx .2 ang .2", "knuckles _ white"},
 
 	// contempt
 	{"con 1", "contempt, contemptuous, contemptuously, disdain*, scorn*, sneer*, derision, derisive*, " +
@@ -214,6 +258,11 @@ var emotionTerms = []termRow{
 	{"con .6 dis .2", "pathetic, cynical*, snort*, tsk, pfft, hmph"},
 	{"con .4 ang .4", "ridiculous, insult*, idiot*, stupid, provok*"},
 	{"con .4", "beneath, worthless"},
+	{"con .6 ang .2", "cold laugh, laugh* coldly, cold smile, smil* coldly"},
+	{"con .6", "corner of _ mouth _ curl*, mouth _ curl* up, curled mouth, curl* _ mouth, clap* slowly, slow clap*"},
+	{"con .5 hap .1", "one side of _ mouth, one sided"},
+	{"con .4 hap .2", "corner of _ mouth _ rais*, corner of _ mouth _ lift*"},
+	{"con .4", "on one side, dry laugh"},
 
 	// anxiety
 	{"anx 1", "anxiety, anxious, anxiously, nervous, nervously, nervousness, worried, worry, worries, worrying, " +
@@ -238,6 +287,17 @@ var emotionTerms = []termRow{
 	{"anx .3 ang .3", "bothered"},
 	{"anx .4 dis .3", "uncomfortable, discomfort"},
 	{"hel .4 anx .4 sad .2", "overwhelm*"},
+	{"anx 1", "ants on a hot, like ants on"},
+	{"anx .7", "unsettled"},
+	{"anx .6 sur .2", "fluster*"},
+	{"anx .5 sad .2", "blink* rapidly, rapid* blink*, blink* _ rapidly, blinking rapidly, frequent* blink*, " +
+		"blink* frequently, lack* _ confidence, not confident, self conscious"},
+	{"anx .5", "check* _ watch, look* at _ watch, glanc* at _ watch, check* _ clock, look* at _ clock, " +
+		"bounc* _ knee, knee _ bounc*, leg _ jiggl*, jiggl*, rub* _ palms, wipe* _ palms, palms _ sweat*, " +
+		"back and forth"},
+	{"anx .4 fea .3", "swallow* hard, keeps swallowing"},
+	{"anx .4", "clear* _ throat"},
+	{"anx .3", "check* _ phone"},
 
 	// helplessness
 	{"hel 1", "helpless, helplessly, helplessness, powerless, powerlessness, resigned, resignation, at a loss, " +
@@ -259,6 +319,12 @@ var emotionTerms = []termRow{
 	{"hel .4 sad .4", "head in _ hands"},
 	{"hel .4 con .3", "wry, wryly"},
 	{"hel .4", "stuck"},
+	{"hel 1", "can do nothing, could do nothing, nowhere to turn, has no way, have no way, had no way, " +
+		"no way at all, no other way, what can we do"},
+	{"hel .6 anx .2", "what _ supposed to do"},
+	{"hel .6", "beyond _ control, palms _ up, palms upward"},
+	{"hel .5", "hands _ fall, hands _ drop*, arms _ hang*, run* out of, ran out of"},
+	{"hel .4 sad .3", "worn out, drained"},
 
 	// disappointment
 	{"dsp 1", "disappoint*, let _ down, lets _ down, letting _ down, letdown, disillusion*, deflated, " +
@@ -276,4 +342,6 @@ var emotionTerms = []termRow{
 	{"dsp .4 sad .4 hel .2", "shoulders _ drop*, shoulders _ slump*, slump*, shoulders _ sag*, sagging shoulders"},
 	{"dsp .3 hel .2 con .1 ang .1", "shak* _ head, shook _ head, head shak*"},
 	{"dsp .5", "dashed"},
+	{"dsp .6", "not met, not been met, falls through, fell through, fall through, expectation*"},
+	{"dsp .5 sad .3", "lose heart, losing heart, lost heart, face _ sag*, expression _ sag*"},
 }

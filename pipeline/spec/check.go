@@ -9,6 +9,7 @@ import (
 
 	"github.com/emoeval/emoeval/eval/config"
 	"github.com/emoeval/emoeval/eval/variant"
+	"github.com/emoeval/emoeval/reports"
 )
 
 // check reports every problem of the specification; modelNodes and judgeNodes are the blocks'
@@ -102,7 +103,7 @@ func (s *Spec) check(c *config.Checker, modelNodes, judgeNodes []ast.Node, faile
 	}
 	rep := c.Section("report", config.Lookup(root, "report"))
 	for i, f := range s.Report.Formats {
-		rep.OneOf(fmt.Sprintf("formats[%d]", i), f, ReportFormats()...)
+		rep.OneOf(fmt.Sprintf("formats[%d]", i), f, reports.Formats()...)
 	}
 	rep.IntRange("examples", s.Report.Examples, 0, 100)
 	cmpNodes := config.Items(config.Lookup(root, "comparisons"))

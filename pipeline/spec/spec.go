@@ -22,6 +22,7 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports"
 )
 
 // Spec is a run's specification. Paths in it are absolute once it is read.
@@ -115,16 +116,13 @@ type Pair struct {
 	Candidate string `yaml:"candidate" json:"candidate"`
 }
 
-// ReportFormats are the formats reports render, in order.
-func ReportFormats() []string { return []string{"txt", "md", "tex", "csv", "html", "png", "svg", "pdf"} }
-
 // Defaults returns a specification holding every default, for a file to be decoded onto.
 func Defaults() *Spec {
 	return &Spec{
 		Dataset:    Dataset{Folds: []Fold{5}, SplitKind: "test"},
 		Protocol:   parse.ProtocolMigr,
 		Statistics: Statistics{Bootstrap: 10000, Seed: 1, Alpha: 0.05},
-		Report:     Report{Formats: ReportFormats(), Reference: true, Examples: 3},
+		Report:     Report{Formats: reports.Formats(), Reference: true, Examples: 3},
 		// High: each model's and judge's own concurrency is the limit that matters.
 		Concurrency: 256,
 	}
@@ -191,7 +189,7 @@ func Parse(path string, data []byte, o Options) (*Spec, error) {
 	}
 	s := &env.Spec
 	abs := anchor(filepath.Dir(path))
-	var failed []string // names of model blocks that did not decode
+	var failed []string                   // names of model blocks that did not decode
 	var modelNodes, judgeNodes []ast.Node // the YAML of each decoded block
 	for i, n := range env.Models {
 		mc, err := decodeBlock(doc, n, i, "models", "backend", o.Backends.Names(), func(kind string) (any, bool) {

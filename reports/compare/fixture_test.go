@@ -35,7 +35,7 @@ func model(war, uar, tf float64) *metrics.ModelSummary {
 	return &metrics.ModelSummary{
 		N: 2336, WAR: war, UAR: uar, MacroF1: uar - 0.01,
 		Reliability: map[string]*metrics.Reliability{"gpt": {N: 2336, TF: tf, TT: war - tf, TFGivenCorrect: tf / war}},
-		Modality:    &metrics.Modality{FormatReward: ptr(0.5), MISource: "variants", MIAligned: ptr(0.8)},
+		Modality:    &metrics.Modality{DescriptionTags: true, FormatReward: ptr(0.5), MISource: "variants", MIAligned: ptr(0.8)},
 	}
 }
 

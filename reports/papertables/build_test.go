@@ -219,7 +219,7 @@ func TestOptionalTablesAbsent(t *testing.T) {
 			t.Errorf("%s built without data", name)
 		}
 	}
-	if len(Recognition(s, Options{}).Columns) != 6 {
+	if len(Recognition(s, Options{}).Columns) != 7 {
 		t.Error("interval columns without intervals")
 	}
 }

@@ -142,10 +142,34 @@ func ciNote(s *metrics.Summary) string {
 
 // finish applies what every table gets: the synthetic-data marks.
 func finish(s *metrics.Summary, t *tabular.Table) *tabular.Table {
-	if t != nil && s.Synthetic {
+	if t == nil {
+		return nil
+	}
+	if w := FailedWarning(s); w != "" {
+		t.Notes = append(t.Notes, w)
+	}
+	if s.Synthetic {
 		t.MarkSynthetic()
 	}
 	return t
+}
+
+// FailedWarning is the warning every table carries when model calls failed: their clips are
+// in no number of the table, so the numbers cover fewer clips than the split has.
+func FailedWarning(s *metrics.Summary) string {
+	var parts []string
+	total := 0
+	for _, m := range s.ModelOrder {
+		if ms := s.Models[m]; ms != nil && ms.Failed > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", m, ms.Failed))
+			total += ms.Failed
+		}
+	}
+	if total == 0 {
+		return ""
+	}
+	return fmt.Sprintf("WARNING: %d model calls failed (%s); failed calls are not scored, so these numbers cover fewer clips than the split.",
+		total, strings.Join(parts, ", "))
 }
 
 // pct is a rate cell in percent: pct(0.6778, 3) is "67.780".

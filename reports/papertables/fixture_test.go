@@ -78,7 +78,7 @@ func dfewSummary() *metrics.Summary {
 		"gpt":     quarter(1122, 425, 160, 629, 1780, 0.012, 2, 0),
 		"lexicon": quarter(1201, 346, 190, 599, 1850, 0, 0, 0),
 	}
-	r1.Modality = &metrics.Modality{
+	r1.Modality = &metrics.Modality{DescriptionTags: true,
 		Order:        map[string]float64{"vision_first": 0.02, "audio_first": 0.01, "no_desc": 0.97},
 		FormatReward: ptr(-0.955), MISource: "variants", MIAligned: ptr(0.3125),
 		MI:               map[string]float64{"vision": 0.31, "audio": 0.12, "multimodal": 0.57},
@@ -99,7 +99,7 @@ func dfewSummary() *metrics.Summary {
 		"gpt":     quarter(1480, 172, 80, 604, 2050, 0.004, 0, 1),
 		"lexicon": quarter(1500, 152, 70, 614, 2080, 0, 0, 0),
 	}
-	migr.Modality = &metrics.Modality{
+	migr.Modality = &metrics.Modality{DescriptionTags: true,
 		Order:        map[string]float64{"vision_first": 0.61, "audio_first": 0.38, "no_desc": 0.01},
 		FormatReward: ptr(0.512), MISource: "variants", MIAligned: ptr(0.8275),
 		MI:                map[string]float64{"vision": 0.31, "audio": 0.12, "multimodal": 0.57},

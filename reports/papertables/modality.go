@@ -40,22 +40,16 @@ func Modality(s *metrics.Summary) *tabular.Table {
 		t.Columns = append(t.Columns, tabular.Column{Header: "MI-aligned " + CILabel(s), Align: tabular.Right})
 	}
 	sources := map[string][]string{}
+	var noTags []string
 	for _, m := range names {
 		md := s.Models[m].Modality
 		cells := []tabular.Cell{tabular.Str(m)}
-		for _, o := range orders() {
-			cells = append(cells, quarterPct(md.Order[o]))
-		}
-		if md.MISource != "" && md.MIAligned != nil {
-			cells = append(cells, quarterPct(*md.MIAligned))
-			sources[md.MISource] = append(sources[md.MISource], m)
+		if !md.DescriptionTags {
+			// Where descriptions start means nothing for a model that writes none.
+			noTags = append(noTags, m)
+			cells = append(cells, fill(5, noTagsCell)...)
 		} else {
-			cells = append(cells, tabular.Str(notAvailable))
-		}
-		if md.FormatReward != nil {
-			cells = append(cells, tabular.Num(*md.FormatReward, "%.3f"))
-		} else {
-			cells = append(cells, tabular.Str(notAvailable))
+			cells = append(cells, orderAndAlignment(md, m, sources)...)
 		}
 		if md.VisualInitiation != nil {
 			cells = append(cells, quarterPct(*md.VisualInitiation))
@@ -74,18 +68,46 @@ func Modality(s *metrics.Summary) *tabular.Table {
 	t.Notes = append(t.Notes,
 		"Order: which description tag an output starts with (share of outputs). MI-aligned: outputs whose first description is the clip's MI modality, over clips whose MI is vision or audio.",
 		"Format reward: mean of MIGR's training format reward in [-1, 1] (1 for the MI modality's description first; 0.5 for either order when MI is multimodal, clips without MI counting as multimodal; less otherwise). Visual initiation: over the n outputs without description tags that mention a modality, the share that draw first on a visual cue.")
+	if len(noTags) > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("%s: the outputs of %s carry no description tags (<vis_desc>, <aud_desc>), so order, MI alignment and format reward do not apply to them.",
+			noTagsCell, strings.Join(noTags, ", ")))
+	}
 	var srcs []string
 	for src := range sources {
 		srcs = append(srcs, src)
 	}
 	sort.Strings(srcs)
 	for _, src := range srcs {
-		t.Notes = append(t.Notes, fmt.Sprintf("MI from %s: %s.", src, strings.Join(sources[src], ", ")))
+		t.Notes = append(t.Notes, fmt.Sprintf("MI from %s; MI-aligned computed for %s.", src, strings.Join(sources[src], ", ")))
 	}
 	if alignedCI {
 		t.Notes = append(t.Notes, ciNote(s))
 	}
 	return finish(s, t)
+}
+
+// noTagsCell marks an order metric of a model without description tags.
+const noTagsCell = "n/a (no tags)"
+
+// orderAndAlignment are the order shares, MI-aligned rate and format reward of a model whose
+// outputs carry description tags; sources collects which models MI-aligned was computed for.
+func orderAndAlignment(md *metrics.Modality, m string, sources map[string][]string) []tabular.Cell {
+	var cells []tabular.Cell
+	for _, o := range orders() {
+		cells = append(cells, quarterPct(md.Order[o]))
+	}
+	if md.MISource != "" && md.MIAligned != nil {
+		cells = append(cells, quarterPct(*md.MIAligned))
+		sources[md.MISource] = append(sources[md.MISource], m)
+	} else {
+		cells = append(cells, tabular.Str(notAvailable))
+	}
+	if md.FormatReward != nil {
+		cells = append(cells, tabular.Num(*md.FormatReward, "%.3f"))
+	} else {
+		cells = append(cells, tabular.Str(notAvailable))
+	}
+	return cells
 }
 
 // ModalityMI is the MI distribution of each model with MI and, per MI class, how its outputs

@@ -22,6 +22,7 @@ func Recognition(s *metrics.Summary, opt Options) *tabular.Table {
 			{Header: "Model"}, {Header: "N", Align: tabular.Right},
 			{Header: "WAR (%)", Align: tabular.Right}, {Header: "UAR (%)", Align: tabular.Right},
 			{Header: "macro-F1 (%)", Align: tabular.Right}, {Header: "Unknown", Align: tabular.Right},
+			{Header: "Failed", Align: tabular.Right},
 		},
 	}
 	var ciKeys []string
@@ -35,7 +36,7 @@ func Recognition(s *metrics.Summary, opt Options) *tabular.Table {
 	for _, m := range names {
 		ms := s.Models[m]
 		p := percentsOf(s, ms)
-		cells := []tabular.Cell{tabular.Str(m), tabular.Count(ms.N), percentCell(p.war, 3), percentCell(p.uar, 3), pct(ms.MacroF1, 3), tabular.Count(ms.Unknown)}
+		cells := []tabular.Cell{tabular.Str(m), tabular.Count(ms.N), percentCell(p.war, 3), percentCell(p.uar, 3), pct(ms.MacroF1, 3), tabular.Count(ms.Unknown), tabular.Count(ms.Failed)}
 		for _, k := range ciKeys {
 			ci, ok := ms.CI[k]
 			cells = append(cells, ciCell(ci, ok))
@@ -80,7 +81,7 @@ func addReportedRecognition(s *metrics.Summary, t *tabular.Table, ciColumns int)
 	models := map[string][]string{}
 	for i, r := range refs {
 		cells := []tabular.Cell{tabular.Str(r.Model), tabular.Str(notAvailable), reportedCell(r.WAR.Text, ""), reportedCell(r.UAR.Text, "")}
-		cells = append(cells, fill(2+ciColumns, notAvailable)...)
+		cells = append(cells, fill(3+ciColumns, notAvailable)...)
 		t.Rows = append(t.Rows, tabular.Row{Cells: cells, Reported: true, Rule: i == 0})
 		src := r.Source.String()
 		if models[src] == nil {

@@ -3,14 +3,68 @@ package plot
 import (
 	"math"
 	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot/palette"
 
 	"github.com/emoeval/emoeval/metrics"
 )
 
+// agreementNote is the agreement figure's caption.
+const agreementNote = "Cohen's κ between the emotions two raters (judges, human labels) give the same " +
+	"explanations: 1 = full agreement, 0 = no more than chance, below 0 = less than chance. " +
+	"n: explanations both raters labelled, over all models compared. n/a (grey): the pair was not compared."
+
+// pairKappa is the agreement of one pair of raters: kappa over n items.
+type pairKappa struct {
+	kappa float64
+	n     int
+}
+
 // JudgeAgreement draws Cohen's kappa between every pair of judges (and human labels, when the
-// summary compares with them) as a heat map. Pooled entries (Model "") are used; when a pair has
-// none, its per-model confusion matrices are summed and kappa computed from the sum.
+// summary compares with them) as a heat map with a colour scale (0 to 1, or −1 to 1 when a kappa
+// is negative), each cell showing kappa and its number of items. Pooled entries (Model "") are
+// used; a pair compared on one model only uses that model's entry; otherwise its per-model
+// matrices are summed and kappa computed from the sum as metrics computes pooled kappa. Pairs
+// never compared, or compared on no items, are "n/a".
 func JudgeAgreement(s *metrics.Summary) (*Figure, error) {
+	d := agreementData(s)
+	if len(d.raters) == 0 {
+		return nil, ErrNoData
+	}
+	pal, ticks, err := kappaScale(d.lo)
+	if err != nil {
+		return nil, err
+	}
+	disp := displayNames(d.raters)
+	p, err := heatMap(d.z, d.lo, 1, pal, d.cells, disp, disp, "", "")
+	if err != nil {
+		return nil, err
+	}
+	side := 2.4 + 0.6*float64(len(d.raters))
+	return withExtras(&Figure{
+		Name: "judge-agreement", Title: "Judge agreement (Cohen's κ)", Plot: p, Synthetic: s.Synthetic,
+		Scale: &ColorScale{Label: "κ", Min: d.lo, Max: 1, Colors: pal.Colors(), Ticks: ticks},
+		Note:  agreementNote,
+		Width: inches(min(6.5, side+2.4)), Height: inches(min(6.5, side)),
+	}), nil
+}
+
+// agreement is the data of the agreement heat map.
+type agreement struct {
+	raters []string    // rows and columns, in order
+	z      [][]float64 // kappa; NaN where the pair was not compared
+	cells  [][]string  // kappa and n, or "n/a"
+	lo     float64     // the scale's low end: 0, or −1 when a kappa is negative
+}
+
+// agreementData builds the agreement heat map's matrix: raters in the summary's judge order,
+// then in order of appearance; only raters in at least one compared pair.
+func agreementData(s *metrics.Summary) agreement {
+	kappa := agreementPairs(s)
+	if len(kappa) == 0 {
+		return agreement{}
+	}
 	var names []string
 	for _, j := range s.Judges {
 		names = appendNew(names, j)
@@ -19,62 +73,96 @@ func JudgeAgreement(s *metrics.Summary) (*Figure, error) {
 		names = appendNew(names, a.A)
 		names = appendNew(names, a.B)
 	}
-	kappa := map[[2]string]float64{}
-	pooled := map[[2]string][][]int{}
-	for _, a := range s.Agreement {
-		key := pairKey(a.A, a.B)
-		if a.Model == "" {
-			kappa[key] = a.Kappa
-			continue
-		}
-		if sum, ok := addMatrix(pooled[key], a.Matrix); ok {
-			pooled[key] = sum
-		}
-	}
-	for key, m := range pooled {
-		if _, ok := kappa[key]; !ok {
-			kappa[key] = kappaOf(m)
-		}
-	}
-	if len(kappa) == 0 {
-		return nil, ErrNoData
-	}
-	var used []string
+	var d agreement
 	for _, n := range names {
 		for key := range kappa {
 			if key[0] == n || key[1] == n {
-				used = appendNew(used, n)
+				d.raters = appendNew(d.raters, n)
 			}
 		}
 	}
-	n := len(used)
-	z := make([][]float64, n)
-	cells := make([][]string, n)
-	for r := range used {
-		z[r] = make([]float64, n)
-		cells[r] = make([]string, n)
-		for c := range used {
-			k, ok := kappa[pairKey(used[r], used[c])]
+	for _, k := range kappa {
+		if k.kappa < 0 {
+			d.lo = -1
+		}
+	}
+	n := len(d.raters)
+	d.z = make([][]float64, n)
+	d.cells = make([][]string, n)
+	for r := range d.raters {
+		d.z[r] = make([]float64, n)
+		d.cells[r] = make([]string, n)
+		for c := range d.raters {
+			k, ok := kappa[pairKey(d.raters[r], d.raters[c])]
 			switch {
 			case r == c:
-				z[r][c], cells[r][c] = 1, "1"
+				d.z[r][c], d.cells[r][c] = 1, "1"
 			case !ok:
-				z[r][c], cells[r][c] = math.NaN(), "n/a"
+				d.z[r][c], d.cells[r][c] = math.NaN(), notAvailable
 			default:
-				z[r][c], cells[r][c] = finite(k), formatFloat(finite(k), 2)
+				d.z[r][c], d.cells[r][c] = k.kappa, formatFloat(k.kappa, 2)+"\nn="+strconv.Itoa(k.n)
 			}
 		}
 	}
-	disp := displayNames(used)
-	p, err := heatMap(z, 0, 1, cells, disp, disp, "", "")
-	if err != nil {
-		return nil, err
+	return d
+}
+
+// kappaScale is the palette and labelled values of a kappa scale from lo (0 or −1) to 1.
+func kappaScale(lo float64) (palette.Palette, []float64, error) {
+	if lo < 0 {
+		pal, err := divergingPalette()
+		return pal, []float64{-1, -0.5, 0, 0.5, 1}, err
 	}
-	side := 2.4 + 0.6*float64(n)
-	return &Figure{
-		Name: "judge-agreement", Title: "Judge agreement (Cohen's κ)", Plot: p, Synthetic: s.Synthetic,
-		Width: inches(min(6.5, side+1.6)), Height: inches(min(6.5, side)),
-	}, nil
+	pal, err := bluesPalette()
+	return pal, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, err
+}
+
+// agreementPairs is the kappa of every pair of raters the summary compares on at least one item.
+func agreementPairs(s *metrics.Summary) map[[2]string]pairKappa {
+	type entries struct {
+		pooled    *metrics.Agreement
+		perModel  []metrics.Agreement
+		sum       [][]int
+		sumBroken bool
+	}
+	byPair := map[[2]string]*entries{}
+	var keys [][2]string
+	for i, a := range s.Agreement {
+		key := pairKey(a.A, a.B)
+		e := byPair[key]
+		if e == nil {
+			e = &entries{}
+			byPair[key] = e
+			keys = append(keys, key)
+		}
+		if a.Model == "" {
+			e.pooled = &s.Agreement[i]
+			continue
+		}
+		e.perModel = append(e.perModel, a)
+		sum, ok := addMatrix(e.sum, a.Matrix)
+		e.sum, e.sumBroken = sum, e.sumBroken || !ok
+	}
+	out := map[[2]string]pairKappa{}
+	for _, key := range keys {
+		e := byPair[key]
+		var k pairKappa
+		switch {
+		case e.pooled != nil:
+			k = pairKappa{e.pooled.Kappa, e.pooled.N}
+		case len(e.perModel) == 1:
+			k = pairKappa{e.perModel[0].Kappa, e.perModel[0].N}
+		case !e.sumBroken:
+			k = kappaOf(e.sum)
+		default:
+			continue
+		}
+		if k.n <= 0 || math.IsNaN(k.kappa) || math.IsInf(k.kappa, 0) {
+			continue // compared on no items: undefined, not 0
+		}
+		out[key] = k
+	}
+	return out
 }
 
 func pairKey(a, b string) [2]string {
@@ -106,32 +194,16 @@ func addMatrix(a, b [][]int) ([][]int, bool) {
 	return a, true
 }
 
-// kappaOf is Cohen's kappa of a square agreement matrix; 0 when it is undefined.
-func kappaOf(m [][]int) float64 {
-	total := 0.0
-	rows := make([]float64, len(m))
-	cols := make([]float64, len(m))
-	diag := 0.0
-	for i := range m {
-		for j, n := range m[i] {
-			v := float64(n)
-			total += v
-			rows[i] += v
-			cols[j] += v
-			if i == j {
-				diag += v
-			}
+// kappaOf is Cohen's kappa of a square agreement matrix and its number of items, computed by
+// metrics.Kappa (so a pooled kappa drawn here equals the one metrics reports).
+func kappaOf(m [][]int) pairKappa {
+	w := len(m)
+	cm := make([]int64, 0, w*w)
+	for _, row := range m {
+		for _, v := range row {
+			cm = append(cm, int64(v))
 		}
 	}
-	if total == 0 {
-		return 0
-	}
-	pe := 0.0
-	for i := range rows {
-		pe += rows[i] * cols[i] / (total * total)
-	}
-	if pe >= 1 {
-		return 0
-	}
-	return (diag/total - pe) / (1 - pe)
+	kappa, _, n := metrics.Kappa(cm, w)
+	return pairKappa{kappa, int(n)}
 }

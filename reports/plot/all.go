@@ -16,8 +16,8 @@ import (
 )
 
 // Figures builds every figure the summary has data for, in report order: recognition, per-class
-// recall, quarter bars per judge, confusion per model, drift per judge, MI × order, judge
-// agreement. Figure names are unique.
+// recall, quarter bars per judge, confusion per model, drift per judge, modality rates, MI ×
+// order, judge agreement. Figure names are unique.
 func Figures(s *metrics.Summary) ([]*Figure, error) {
 	if s == nil {
 		return nil, nil
@@ -37,6 +37,7 @@ func Figures(s *metrics.Summary) ([]*Figure, error) {
 		builds = append(builds, func() (*Figure, error) { return Drift(s, j) })
 	}
 	builds = append(builds,
+		func() (*Figure, error) { return ModalityRates(s) },
 		func() (*Figure, error) { return MIOrder(s) },
 		func() (*Figure, error) { return JudgeAgreement(s) })
 

@@ -46,18 +46,26 @@ func Confusion(s *metrics.Summary, model string) (*Figure, error) {
 		}
 		rows[r] = fmt.Sprintf("%s (n=%d)", label(name, 20), total)
 	}
-	p, err := heatMap(z, 0, 100, cells, rows, displayNames(cols), "predicted", "true class")
+	pal, err := bluesPalette()
+	if err != nil {
+		return nil, err
+	}
+	p, err := heatMap(z, 0, 100, pal, cells, rows, displayNames(cols), "predicted", "true class")
 	if err != nil {
 		return nil, err
 	}
 	side := 1.7 + 0.36*float64(len(cols))
-	return &Figure{
+	return withExtras(&Figure{
 		Name:  "confusion-" + slug(model),
 		Title: "Confusion, % of each true class: " + label(model, maxTitleRunes-40),
-		Plot:  p, Synthetic: s.Synthetic,
+		Plot:  p, Synthetic: s.Synthetic, Note: confusionNote,
 		Width: inches(min(6.5, side+1.2)), Height: inches(min(6.5, side)),
-	}, nil
+	}), nil
 }
+
+// confusionNote is the confusion figure's caption.
+const confusionNote = "Each cell: % of the row's clips (n) predicted as the column's class; " +
+	"empty: none, <1: under 0.5%. unknown: answers outside the label set."
 
 // percentCell leaves empty cells blank and marks small non-zero shares "<1".
 func percentCell(n int, share float64) string {

@@ -201,8 +201,22 @@ func (f *Figure) draw(c draw.Canvas) {
 		top -= sty.Height(title) + 4
 	}
 	top = f.drawLegend(c, top, width)
-	bottom := f.drawNote(c, c.Min.Y+figPad, width)
-	bottom += f.countsHeight()
+	// The caption and the count table give way, the caption first, when drawing them would
+	// leave the plot less than minPlotHeight (a figure drawn much smaller than its default size).
+	bottom := c.Min.Y + figPad
+	var note []string
+	if f.Note != "" {
+		note = noteLines(noteStyle(), f.Note, width)
+	}
+	counts := f.countsHeight()
+	if top-bottom-noteHeight(note)-counts < minPlotHeight {
+		note = nil
+	}
+	if top-bottom-counts < minPlotHeight {
+		counts = 0
+	}
+	bottom = drawNote(c, note, bottom)
+	bottom += counts
 	right := c.Max.X - figPad
 	if f.Scale != nil {
 		right -= scaleWidth
@@ -212,14 +226,14 @@ func (f *Figure) draw(c draw.Canvas) {
 		Max: vg.Point{X: right, Y: top},
 	}}
 	f.Plot.Draw(area)
-	if f.Scale == nil && len(f.Counts) == 0 {
+	if f.Scale == nil && counts == 0 {
 		return
 	}
 	data := f.Plot.DataCanvas(area)
 	if f.Scale != nil {
 		f.Scale.draw(c, right+scaleGap, data.Min.Y, data.Max.Y)
 	}
-	if len(f.Counts) > 0 {
+	if counts > 0 {
 		f.drawCounts(c, area, data, bottom)
 	}
 }
@@ -233,6 +247,8 @@ const (
 	scaleBar   = vg.Length(12)
 	countsSize = vg.Length(7.5)
 	countsLine = vg.Length(11)
+	// minPlotHeight is the least height the plot keeps when a caption or count table is drawn.
+	minPlotHeight = vg.Length(100)
 )
 
 // noteStyle is the caption's type.
@@ -265,19 +281,23 @@ func noteLines(sty text.Style, note string, width vg.Length) []string {
 	return lines
 }
 
-// drawNote draws the caption upwards from bottom and returns the y above it.
-func (f *Figure) drawNote(c draw.Canvas, bottom, width vg.Length) vg.Length {
-	if f.Note == "" {
-		return bottom
+// noteHeight is the height of a caption of these lines, with the gap above it.
+func noteHeight(lines []string) vg.Length {
+	if len(lines) == 0 {
+		return 0
 	}
+	return vg.Length(len(lines))*noteLine + 4
+}
+
+// drawNote draws the caption's lines upwards from bottom and returns the y above them.
+func drawNote(c draw.Canvas, lines []string, bottom vg.Length) vg.Length {
 	sty := noteStyle()
 	sty.YAlign = draw.YBottom
-	lines := noteLines(sty, f.Note, width)
 	for i := range lines {
 		line := lines[len(lines)-1-i]
 		c.FillText(sty, vg.Point{X: c.Min.X + figPad, Y: bottom + vg.Length(i)*noteLine}, line)
 	}
-	return bottom + vg.Length(len(lines))*noteLine + 4
+	return bottom + noteHeight(lines)
 }
 
 func (f *Figure) countsHeight() vg.Length {
@@ -315,6 +335,13 @@ func (f *Figure) drawCounts(c draw.Canvas, area, data draw.Canvas, bottom vg.Len
 			}
 		}
 	}
+}
+
+// colorAt is the colour of value v on the scale: the nearest of the evenly spaced colours.
+func (s *ColorScale) colorAt(v float64) color.Color {
+	n := len(s.Colors)
+	i := int((v-s.Min)/(s.Max-s.Min)*float64(n-1) + 0.5)
+	return s.Colors[min(max(i, 0), n-1)]
 }
 
 // draw draws the scale as a vertical bar from y0 to y1 with its ticks right of it and its label
@@ -374,8 +401,7 @@ func mustParse(s string) float64 {
 // its default width, so that the plot keeps its size.
 func withExtras(f *Figure) *Figure {
 	if f.Note != "" {
-		n := len(noteLines(noteStyle(), f.Note, f.Width-2*figPad))
-		f.Height += vg.Length(n)*noteLine + 4
+		f.Height += noteHeight(noteLines(noteStyle(), f.Note, f.Width-2*figPad))
 	}
 	f.Height += f.countsHeight()
 	return f

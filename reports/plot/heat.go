@@ -5,6 +5,7 @@ import (
 	"math"
 
 	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/brewer"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -24,16 +25,27 @@ func (g matrixGrid) Y(r int) float64    { return float64(r) }
 func (g matrixGrid) Min() float64       { return g.min }
 func (g matrixGrid) Max() float64       { return g.max }
 
-// heatMap builds a plot of matrix z (values in [lo, hi]; NaN = no value) with the given cell
-// texts, row labels (top to bottom) and column labels.
-func heatMap(z [][]float64, lo, hi float64, cells [][]string, rows, cols []string, xLabel, yLabel string) (*gplot.Plot, error) {
-	// ColorBrewer's sequential Blues reads well under colour-vision deficiencies and in grey.
-	pal, err := brewer.GetPalette(brewer.TypeSequential, "Blues", 9)
-	if err != nil {
-		return nil, err
-	}
+// noValueGrey fills heat-map cells without a value: distinct from every palette's lightest
+// colour, so that "n/a" never reads as a low value.
+var noValueGrey = rgb(0xE0E0E0)
+
+// bluesPalette is ColorBrewer's sequential Blues, which reads well under colour-vision
+// deficiencies and in grey.
+func bluesPalette() (palette.Palette, error) {
+	return brewer.GetPalette(brewer.TypeSequential, "Blues", 9)
+}
+
+// divergingPalette is ColorBrewer's RdBu (red below the middle, blue above), safe under the
+// common colour-vision deficiencies.
+func divergingPalette() (palette.Palette, error) {
+	return brewer.GetPalette(brewer.TypeDiverging, "RdBu", 11)
+}
+
+// heatMap builds a plot of matrix z (values in [lo, hi]; NaN = no value) in the colours of pal,
+// with the given cell texts, row labels (top to bottom) and column labels.
+func heatMap(z [][]float64, lo, hi float64, pal palette.Palette, cells [][]string, rows, cols []string, xLabel, yLabel string) (*gplot.Plot, error) {
 	h := plotter.NewHeatMap(matrixGrid{z: z, min: lo, max: hi}, pal)
-	h.NaN = color.White
+	h.NaN = noValueGrey
 	h.Underflow = rgb(0xF4CCCC)
 	h.Overflow = pal.Colors()[len(pal.Colors())-1]
 	p := newPlot(xLabel, yLabel)

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"fmt"
 	"image/color"
 
 	gplot "gonum.org/v1/plot"
@@ -15,24 +16,33 @@ var quarterSegments = []struct {
 	legend string
 	color  color.Color
 }{
-	{"TT: correct, consistent", rgb(0x009E73)},
-	{"TF: correct, inconsistent explanation", rgb(0xD55E00)},
-	{"FT: wrong, explanation names the truth", rgb(0x56B4E9)},
-	{"FF: wrong, explanation wrong", neutralGry},
+	{"TT: correct prediction, consistent explanation", rgb(0x009E73)},
+	{"TF: correct prediction, inconsistent explanation", rgb(0xD55E00)},
+	{"FT: wrong prediction, explanation names the truth", rgb(0x56B4E9)},
+	{"FF: wrong prediction, explanation misses the truth", neutralGry},
 }
 
+// quarterNote is the quarter figure's caption.
+const quarterNote = "First letter: is the model's answer the true emotion (T) or not (F)? Second: is " +
+	"the emotion the judge reads in the explanation the true emotion? Shares of all n samples of each model."
+
 // Quarter draws, for one judge, each model's samples split into TT, TF, FT and FF as a
-// horizontal 100 % bar.
+// horizontal 100 % bar. A model whose shares are not all finite is left out (not drawn as 0).
 func Quarter(s *metrics.Summary, judge string) (*Figure, error) {
-	var names []string
+	var names, rows []string
+	var ns []int
 	bars := hBars{thickness: 0.6, label: func(v float64) string { return formatFloat(v, 1) }}
 	for _, name := range models(s) {
 		r := s.Models[name].Reliability[judge]
-		if r == nil || r.N <= 0 {
+		if r == nil || r.N <= 0 || !isFinite(r.TT) || !isFinite(r.TF) || !isFinite(r.FT) || !isFinite(r.FF) {
 			continue
 		}
 		names = append(names, name)
+		ns = append(ns, r.N)
 		bars.segments = append(bars.segments, []float64{pct(r.TT), pct(r.TF), pct(r.FT), pct(r.FF)})
+	}
+	for i, d := range displayNames(names) {
+		rows = append(rows, fmt.Sprintf("%s (n=%d)", d, ns[i]))
 	}
 	if len(names) == 0 {
 		return nil, ErrNoData
@@ -42,14 +52,14 @@ func Quarter(s *metrics.Summary, judge string) (*Figure, error) {
 		bars.colors = append(bars.colors, q.color)
 		legend[i] = LegendEntry{Label: q.legend, Color: q.color}
 	}
-	p, ys := rowsPlot(displayNames(names), nil, "share of all samples (%)")
+	p, ys := rowsPlot(rows, nil, "share of all samples (%)")
 	bars.y = ys
 	p.Add(&bars)
-	return &Figure{
+	return withExtras(&Figure{
 		Name: "quarter-" + slug(judge), Title: "Prediction × explanation, judge: " + label(judge, maxNameRunes),
-		Plot: p, Legend: legend, Synthetic: s.Synthetic,
+		Plot: p, Legend: legend, Synthetic: s.Synthetic, Note: quarterNote,
 		Width: 6.5 * 72, Height: rowsHeight(len(names), 1.9),
-	}, nil
+	}), nil
 }
 
 // rowsPlot is a plot of horizontal bars with the given row labels top to bottom, at unit steps

@@ -14,11 +14,12 @@ import (
 	"time"
 	"unsafe"
 
+	ort "github.com/yalue/onnxruntime_go"
+
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/internal/onnxmodel"
 	"github.com/emoeval/emoeval/internal/onnxtest"
 	"github.com/emoeval/emoeval/internal/ortenv"
-	ort "github.com/yalue/onnxruntime_go"
 )
 
 // The Issue 3 target: the backend reaches at least 90% of the throughput of a bare

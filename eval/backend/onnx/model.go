@@ -8,10 +8,11 @@ import (
 	"strings"
 	"sync"
 
+	ort "github.com/yalue/onnxruntime_go"
+
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/ortenv"
-	ort "github.com/yalue/onnxruntime_go"
 )
 
 // Model is one ONNX model with one session. It is safe for concurrent use: runs are serialised

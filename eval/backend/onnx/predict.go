@@ -8,11 +8,12 @@ import (
 	"slices"
 	"time"
 
+	ort "github.com/yalue/onnxruntime_go"
+
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/ortenv"
-	ort "github.com/yalue/onnxruntime_go"
 )
 
 var _ runner.Backend = (*Model)(nil)

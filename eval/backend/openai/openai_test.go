@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/emoeval/emoeval/eval/variant"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/emoeval/emoeval/eval/chat"
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/prompts"
+	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 

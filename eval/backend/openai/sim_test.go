@@ -3,7 +3,6 @@ package openai
 import (
 	"context"
 	"fmt"
-	"github.com/emoeval/emoeval/eval/variant"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/emoeval/emoeval/eval/cache"
 	"github.com/emoeval/emoeval/eval/chat"
 	"github.com/emoeval/emoeval/eval/sim"
+	"github.com/emoeval/emoeval/eval/variant"
 )
 
 func simSplit(n int) *datasets.Split {

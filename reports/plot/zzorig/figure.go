@@ -1,0 +1,281 @@
+// Package plot draws emoeval's figures from a metrics.Summary with gonum/plot, as PNG, SVG or
+// PDF: recognition bars with interval whiskers, per-class recall, prediction × explanation
+// quarter bars per judge, row-normalised confusion heat maps per model, drift curves per judge,
+// description order by modality importance, and judge agreement. Colours are the Okabe–Ito
+// palette and ColorBrewer Blues (safe under colour-vision deficiencies); legends sit above the
+// data; every label is cleaned of untrusted bytes (CleanText) and cut when long.
+package plot
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"image/png"
+	"io"
+	"path/filepath"
+	"strings"
+
+	stdfont "golang.org/x/image/font"
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/emoeval/emoeval/internal/atomicfile"
+)
+
+// ErrNoData is returned by a figure builder when the summary holds nothing to draw (no judges for
+// a quarter plot, no drift data, …). All skips such figures.
+var ErrNoData = errors.New("no data for this figure")
+
+// knownFormats are the output formats Save and Write know.
+var knownFormats = []string{"png", "svg", "pdf"}
+
+// PNGDPI is the resolution of PNG output: sharp when the PNG is placed at its natural size in the
+// PDF report.
+const PNGDPI = 150
+
+// Figure is a chart ready to save: a gonum plot plus a title and a legend, which are drawn above
+// the data area so that the legend never covers data.
+type Figure struct {
+	// Name is a file-name stem, unique among the figures of one summary ("confusion-migr").
+	Name  string
+	Title string
+	Plot  *gplot.Plot
+	// Legend entries are laid out left to right under the title, wrapping as needed.
+	Legend []LegendEntry
+	// Synthetic adds a band saying the data are synthetic.
+	Synthetic bool
+	// Width and Height are the default size, used when Save is given zero lengths.
+	Width, Height vg.Length
+}
+
+// LegendEntry is one legend item: a filled swatch, or a line sample with an optional glyph.
+type LegendEntry struct {
+	Label  string
+	Color  color.Color
+	Line   bool
+	Dashes []vg.Length
+	Glyph  draw.GlyphDrawer
+}
+
+// Save writes the figure to path atomically, in the format named by the extension (.png, .svg,
+// .pdf). Zero w or h means the figure's default size.
+func Save(f *Figure, path string, w, h vg.Length) error {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	return atomicfile.Write(path, func(out io.Writer) error {
+		if err := Write(out, f, format, w, h); err != nil {
+			return fmt.Errorf("figure %s: %w", path, err)
+		}
+		return nil
+	})
+}
+
+// Write renders the figure in format (png, svg or pdf) to out. Zero w or h means the figure's
+// default size. Standalone PDF figures use gonum's Windows-1252 font encoding: characters
+// outside it show as '?' there (PNG and SVG keep them).
+func Write(out io.Writer, f *Figure, format string, w, h vg.Length) (err error) {
+	if w <= 0 {
+		w = f.Width
+	}
+	if h <= 0 {
+		h = f.Height
+	}
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("figure %q: no size", f.Name)
+	}
+	defer func() {
+		// gonum panics on some degenerate input; no panic may reach the user.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("render figure %q: %v", f.Name, r)
+		}
+	}()
+	var c vg.CanvasWriterTo
+	switch format {
+	case "png":
+		c = pngCanvas{vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI),
+			vgimg.UseBackgroundColor(color.White))}
+	case "svg":
+		c = vgsvg.New(w, h)
+	case "pdf":
+		c = pdfCanvas{vgpdf.New(w, h)}
+	default:
+		return fmt.Errorf("unknown figure format %q (want one of %s)", format, strings.Join(knownFormats, ", "))
+	}
+	f.draw(draw.New(c))
+	_, err = c.WriteTo(out)
+	return err
+}
+
+// pdfCanvas works around two limits of gonum's PDF canvas: it writes strings as Windows-1252
+// bytes, so text is re-encoded; and it embeds the first font file for every face of a document
+// (a second face, bold, draws with the first one's glyphs, or fails as an "undefined font"), so
+// all text is drawn in the regular face.
+type pdfCanvas struct{ *vgpdf.Canvas }
+
+func (c pdfCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	if f.Font.Weight != stdfont.WeightNormal || f.Font.Style != stdfont.StyleNormal {
+		f = font.DefaultCache.Lookup(sansFont, f.Font.Size)
+	}
+	c.Canvas.FillString(f, pt, cp1252(s))
+}
+
+// pngCanvas encodes with the fastest compression: gonum's default level spends more time
+// compressing than drawing, for files a few per cent smaller.
+type pngCanvas struct{ *vgimg.Canvas }
+
+func (c pngCanvas) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	err := enc.Encode(cw, c.Image())
+	return cw.n, err
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+const (
+	figPad     = vg.Length(6)
+	swatchW    = vg.Length(16)
+	swatchH    = vg.Length(9)
+	legendGap  = vg.Length(14)
+	legendLine = vg.Length(14)
+	// legendRows caps the legend so that many models cannot crowd out the data.
+	legendRows = 4
+)
+
+func (f *Figure) draw(c draw.Canvas) {
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+	top := c.Max.Y - figPad
+	width := c.Max.X - c.Min.X - 2*figPad
+	if f.Synthetic {
+		top = drawSyntheticBand(c, top)
+	}
+	if f.Title != "" {
+		sty := textStyle(12, true)
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		title := fitText(sty, f.Title, width)
+		c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top}, title)
+		top -= sty.Height(title) + 4
+	}
+	top = f.drawLegend(c, top, width)
+	f.Plot.Draw(draw.Crop(c, figPad, -figPad, figPad, top-c.Max.Y))
+}
+
+// SyntheticNotice is the mark on every figure and page made from synthetic data.
+const SyntheticNotice = "SYNTHETIC DATA — not a real evaluation"
+
+func drawSyntheticBand(c draw.Canvas, top vg.Length) vg.Length {
+	sty := textStyle(9, true)
+	sty.Color = color.White
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+	h := sty.Height(SyntheticNotice) + 6
+	band := vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: top - h}, Max: vg.Point{X: c.Max.X, Y: top}}
+	c.SetColor(syntheticRed)
+	c.Fill(band.Path())
+	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top - h/2}, SyntheticNotice)
+	return top - h - 4
+}
+
+// drawLegend lays the entries out in centred rows and returns the y below them.
+func (f *Figure) drawLegend(c draw.Canvas, top, width vg.Length) vg.Length {
+	if len(f.Legend) == 0 {
+		return top
+	}
+	sty := textStyle(9, false)
+	sty.YAlign = draw.YCenter
+	var rows [][]legendItem
+	var rowW []vg.Length
+	for i, e := range f.Legend {
+		label := fitText(sty, e.Label, width-swatchW-4)
+		it := legendItem{e, label, swatchW + 4 + sty.Width(label)}
+		n := len(rows)
+		if n == 0 || rowW[n-1]+legendGap+it.w > width {
+			if n == legendRows {
+				rows[n-1], rowW[n-1] = withMore(rows[n-1], rowW[n-1], len(f.Legend)-i, sty, width)
+				break
+			}
+			rows = append(rows, nil)
+			rowW = append(rowW, -legendGap)
+			n++
+		}
+		rows[n-1] = append(rows[n-1], it)
+		rowW[n-1] += legendGap + it.w
+	}
+	for r, row := range rows {
+		y := top - legendLine/2
+		x := (c.Min.X+c.Max.X)/2 - rowW[r]/2
+		for _, it := range row {
+			drawSwatch(c, it.e, x, y)
+			c.FillText(sty, vg.Point{X: x + swatchW + 4, Y: y}, it.label)
+			x += it.w + legendGap
+		}
+		top -= legendLine
+	}
+	return top - 4
+}
+
+type legendItem struct {
+	e     LegendEntry
+	label string
+	w     vg.Length // swatch, gap and label
+}
+
+// withMore ends a full legend row with "… n more", dropping entries from it until that fits.
+func withMore(row []legendItem, rowW vg.Length, n int, sty text.Style, width vg.Length) ([]legendItem, vg.Length) {
+	for {
+		more := fmt.Sprintf("… %d more", n)
+		it := legendItem{LegendEntry{Color: color.White}, more, swatchW + 4 + sty.Width(more)}
+		if rowW+legendGap+it.w <= width || len(row) == 0 {
+			return append(row, it), rowW + legendGap + it.w
+		}
+		rowW -= legendGap + row[len(row)-1].w
+		row = row[:len(row)-1]
+		n++
+	}
+}
+
+func drawSwatch(c draw.Canvas, e LegendEntry, x, y vg.Length) {
+	if !e.Line {
+		r := vg.Rectangle{Min: vg.Point{X: x, Y: y - swatchH/2}, Max: vg.Point{X: x + swatchW, Y: y + swatchH/2}}
+		c.SetColor(e.Color)
+		c.Fill(r.Path())
+		return
+	}
+	ls := draw.LineStyle{Color: e.Color, Width: 1.5, Dashes: e.Dashes}
+	c.StrokeLine2(ls, x, y, x+swatchW, y)
+	if e.Glyph != nil {
+		c.DrawGlyphNoClip(draw.GlyphStyle{Color: e.Color, Radius: 2.5, Shape: e.Glyph}, vg.Point{X: x + swatchW/2, Y: y})
+	}
+}
+
+// fitText cuts s with '…' until it is at most w wide in sty.
+func fitText(sty text.Style, s string, w vg.Length) string {
+	if sty.Width(s) <= w {
+		return s
+	}
+	runes := []rune(s)
+	lo, hi := 0, len(runes)
+	for lo < hi { // longest prefix that fits with the ellipsis
+		mid := (lo + hi + 1) / 2
+		if sty.Width(string(runes[:mid])+string(ellipsis)) <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return strings.TrimRight(string(runes[:lo]), " ") + string(ellipsis)
+}
