@@ -116,3 +116,31 @@ func FuzzScratchSlow(f *testing.F) {
 		close(done)
 	})
 }
+
+func TestScratchMinimizeLike(t *testing.T) {
+	if os.Getenv("MIN") == "" {
+		t.Skip()
+	}
+	var buf bytes.Buffer
+	EncodeSplit(&buf, smallSplit())
+	seed := buf.Bytes()
+	var total time.Duration
+	var slow int
+	for i := range seed {
+		data := append(append([]byte(nil), seed[:i]...), seed[i+1:]...)
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		t0 := time.Now()
+		_, err := DecodeSplit("fuzz", bytes.NewReader(data), int64(len(data)))
+		d := time.Since(t0)
+		runtime.ReadMemStats(&m1)
+		total += d
+		if d > 5*time.Millisecond || m1.TotalAlloc-m0.TotalAlloc > 5<<20 {
+			slow++
+			if slow < 10 {
+				t.Logf("cut %d: %v %d MB: %v", i, d, (m1.TotalAlloc-m0.TotalAlloc)>>20, err)
+			}
+		}
+	}
+	t.Logf("%d cuts, %v total, %d slow", len(seed), total, slow)
+}

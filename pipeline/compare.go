@@ -24,8 +24,10 @@ type CompareOptions struct {
 	Base, Cand           string // run directories
 	BaseModel, CandModel string // "" when the run has one model
 	Gates                []string
-	Bootstrap            int
-	Seed                 uint64
+	// Bootstrap and Seed set the paired bootstrap; nil takes the baseline run's statistics, so
+	// that comparing two models of one run gives the run's own comparison.
+	Bootstrap *int
+	Seed      *uint64
 	// MaxFailed is how many failed model calls a compared model may have: more, and the runs are
 	// not compared (a broken server is not a regression).
 	MaxFailed int
@@ -107,10 +109,15 @@ func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary
 	if err != nil {
 		return nil, err
 	}
-	// The two models may share a name; inside the builder they are "baseline" and "candidate".
-	const baseKey, candKey = "baseline", "candidate"
+	// Inside the builder the models go by their names (the bootstrap's random streams are named
+	// after them, so two models of one run compare exactly as the run compared them), or by
+	// "baseline" and "candidate" when they share a name.
+	baseKey, candKey := bm, cm
+	if bm == cm {
+		baseKey, candKey = "baseline", "candidate"
+	}
 	preds := append(rowsOf(b.preds, bm, baseKey), rowsOf(c.preds, cm, candKey)...)
-	if err := sameClips(o, preds); err != nil {
+	if err := sameClips(o, preds, baseKey, candKey); err != nil {
 		return nil, err
 	}
 	var judged []judges.Judgment
@@ -126,9 +133,16 @@ func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary
 			}
 		}
 	}
+	reps, seed := s.Statistics.Bootstrap, s.Statistics.Seed
+	if o.Bootstrap != nil {
+		reps = *o.Bootstrap
+	}
+	if o.Seed != nil {
+		seed = *o.Seed
+	}
 	builder, err := metrics.NewBuilder(metrics.Options{
 		Labels: labels, Protocol: parse.Protocol(s.Protocol), Folds: s.Folds, FoldAggregation: s.FoldAggregation,
-		Bootstrap: o.Bootstrap, Seed: o.Seed, Alpha: s.Statistics.Alpha,
+		Bootstrap: reps, Seed: seed, Alpha: s.Statistics.Alpha,
 		Pairs: []metrics.Pair{{Baseline: baseKey, Candidate: candKey}},
 	}, nil)
 	if err != nil {
@@ -175,12 +189,12 @@ func firstMI(ts ...*modality.Table) *modality.Table {
 }
 
 // sameClips rejects runs evaluated on different clips.
-func sameClips(o CompareOptions, preds []predictions.Prediction) error {
-	sets := map[string]map[string]bool{"baseline": {}, "candidate": {}}
+func sameClips(o CompareOptions, preds []predictions.Prediction, baseKey, candKey string) error {
+	sets := map[string]map[string]bool{baseKey: {}, candKey: {}}
 	for _, p := range preds {
 		sets[p.Model][datasets.NormalizeID(p.ClipID)] = true
 	}
-	bs, cs := sets["baseline"], sets["candidate"]
+	bs, cs := sets[baseKey], sets[candKey]
 	onlyB, onlyC := 0, 0
 	for k := range bs {
 		if !cs[k] {

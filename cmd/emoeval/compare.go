@@ -61,8 +61,8 @@ when that is set.`,
 	fl.StringVar(&opts.CandModel, "cand-model", "", "model of the candidate run (needed when it has several)")
 	fl.StringVar(&opts.JUnit, "junit", "", "write JUnit XML, one test case per gate")
 	fl.StringVar(&opts.Markdown, "markdown", "", "write the Markdown summary to this file")
-	fl.IntVar(&opts.Bootstrap, "bootstrap", 10000, "bootstrap resamples of the paired comparison")
-	fl.Uint64Var(&opts.Seed, "seed", 1, "bootstrap seed")
+	fl.IntVar(&opts.Bootstrap, "bootstrap", 0, "bootstrap resamples of the paired comparison (default: the baseline run's)")
+	fl.Uint64Var(&opts.Seed, "seed", 0, "bootstrap seed (default: the baseline run's)")
 	fl.IntVar(&opts.MaxFailed, "max-failed", 0, "failed model calls a compared model may have")
 	return cmd
 }
@@ -71,10 +71,17 @@ func runCompare(cmd *cobra.Command, f *factory, opts *compareOptions) error {
 	if opts.Bootstrap < 0 || opts.MaxFailed < 0 {
 		return usageError("--bootstrap and --max-failed must not be negative")
 	}
-	rep, err := pipeline.Compare(cmd.Context(), pipeline.CompareOptions{
+	co := pipeline.CompareOptions{
 		Base: opts.Base, Cand: opts.Cand, BaseModel: opts.BaseModel, CandModel: opts.CandModel,
-		Gates: opts.Gates, Bootstrap: opts.Bootstrap, Seed: opts.Seed, MaxFailed: opts.MaxFailed,
-	})
+		Gates: opts.Gates, MaxFailed: opts.MaxFailed,
+	}
+	if cmd.Flags().Changed("bootstrap") {
+		co.Bootstrap = &opts.Bootstrap
+	}
+	if cmd.Flags().Changed("seed") {
+		co.Seed = &opts.Seed
+	}
+	rep, err := pipeline.Compare(cmd.Context(), co)
 	if err != nil {
 		// The CI still gets its summary and test report, saying why nothing was compared.
 		writeCompareFailure(f, opts, err)

@@ -52,8 +52,11 @@ func (c HTTPConfig) String() string {
 	if c.APIKey != "" {
 		key = "set"
 	}
-	return fmt.Sprintf("HTTPConfig{Endpoint: %s, APIKey: %s, Timeout: %s, MaxOutputBytes: %d}",
-		redact.Values(redact.URL(c.Endpoint), c.APIKey), key, c.Timeout, c.MaxOutputBytes)
+	shown := "(invalid URL)" // a URL that does not parse may hold credentials anywhere
+	if u, err := url.Parse(strings.TrimSpace(c.Endpoint)); err == nil {
+		shown = redact.Values(redact.URL(u.String()), endpointSecrets(u, c.APIKey)...)
+	}
+	return fmt.Sprintf("HTTPConfig{Endpoint: %s, APIKey: %s, Timeout: %s, MaxOutputBytes: %d}", shown, key, c.Timeout, c.MaxOutputBytes)
 }
 
 // GoString is String, so that %#v does not print the key either.

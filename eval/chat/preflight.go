@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -60,7 +61,9 @@ func (h *HTTP) CheckModel(ctx context.Context, model string) error {
 	if err == nil {
 		return nil
 	}
-	e = err.(*Error)
+	if !errors.As(err, &e) {
+		e = newError(Other, 0, "", err.Error())
+	}
 	if len(ids) > 0 && e.class != Canceled {
 		// The server lists its models, this one is not among them, and asking it failed.
 		listed := newError(Permanent, e.Status, "unknown model", fmt.Sprintf(

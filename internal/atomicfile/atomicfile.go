@@ -48,9 +48,15 @@ func Write(path string, fn func(w io.Writer) error) error {
 
 func write(path string, fn func(w io.Writer) error, create createFunc) (err error) {
 	dir := filepath.Dir(path)
-	if err := MkdirAll(dir); err != nil {
+	created, err := mkdirAll(dir)
+	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			RemoveCreated(created)
+		}
+	}()
 	f, err := create(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return Err(path, err)
@@ -95,27 +101,52 @@ func WriteFile(path string, data []byte) error {
 // MkdirAll creates dir and its missing parents with mode 0755 whatever the umask; directories
 // that exist are left as they are. The error names the directory and says when the disk is full.
 func MkdirAll(dir string) error {
+	_, err := mkdirAll(dir)
+	return err
+}
+
+// MkdirAllCreated is MkdirAll returning the directories it created, parents first, for
+// RemoveCreated to undo when what they were made for fails.
+func MkdirAllCreated(dir string) ([]string, error) { return mkdirAll(dir) }
+
+func mkdirAll(dir string) ([]string, error) {
 	if st, err := os.Stat(dir); err == nil {
 		if !st.IsDir() {
-			return fmt.Errorf("create directory %s: a file of that name is in the way", dir)
+			return nil, fmt.Errorf("create directory %s: a file of that name is in the way", dir)
 		}
-		return nil
+		return nil, nil
 	}
+	var created []string
 	if parent := filepath.Dir(dir); parent != dir {
-		if err := MkdirAll(parent); err != nil {
-			return err
+		c, err := mkdirAll(parent)
+		if err != nil {
+			return nil, err
 		}
+		created = c
 	}
 	if err := os.Mkdir(dir, DirMode); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return nil // made meanwhile by another writer
+			return created, nil // made meanwhile by another writer
 		}
-		return dirErr(dir, err)
+		RemoveCreated(created)
+		return nil, dirErr(dir, err)
 	}
+	created = append(created, dir)
 	if err := os.Chmod(dir, DirMode); err != nil { // Mkdir's mode is filtered by the umask
-		return dirErr(dir, err)
+		RemoveCreated(created)
+		return nil, dirErr(dir, err)
 	}
-	return nil
+	return created, nil
+}
+
+// RemoveCreated removes the directories MkdirAllCreated made, deepest first, as long as they
+// are empty: a failed write leaves no empty directories behind either.
+func RemoveCreated(created []string) {
+	for i := len(created) - 1; i >= 0; i-- {
+		if os.Remove(created[i]) != nil {
+			return
+		}
+	}
 }
 
 func dirErr(dir string, err error) error {

@@ -122,6 +122,14 @@ func TestFailedWriteLeavesNothing(t *testing.T) {
 			if len(entries) != 1 {
 				t.Errorf("left behind: %v", entries)
 			}
+			// Directories made for the file are removed with it.
+			deep := filepath.Join(dir, "run", "report", "t.md")
+			if err := write(deep, func(w io.Writer) error { return tt.fnErr }, create); err == nil && tt.fnErr != nil {
+				t.Fatal("no error")
+			}
+			if _, err := os.Stat(filepath.Join(dir, "run")); tt.fnErr != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the directories made for a failed write remain: %v", err)
+			}
 			if data, _ := os.ReadFile(path); string(data) != "old" {
 				t.Errorf("the target changed: %q", data)
 			}

@@ -79,7 +79,8 @@ type TableWriter[T any] struct {
 	maxBytes int64
 	flushed  int64 // w.Size() after the last row group was written out
 	done     bool
-	failed   error // the error that ended the file early: Close returns it
+	failed   error    // the error that ended the file early: Close returns it
+	created  []string // directories made for the file, removed with it when it is not finished
 }
 
 // NewTableWriter starts a Parquet file of rows of T at path (created on Close).
@@ -89,11 +90,13 @@ func NewTableWriter[T any](path string, opts ...Option) (*TableWriter[T], error)
 		o(&cfg)
 	}
 	dir := filepath.Dir(path)
-	if err := atomicfile.MkdirAll(dir); err != nil {
+	created, err := atomicfile.MkdirAllCreated(dir)
+	if err != nil {
 		return nil, err
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
+		atomicfile.RemoveCreated(created)
 		return nil, atomicfile.Err(path, err)
 	}
 	wopts := []parquet.WriterOption{parquet.Compression(&parquet.Zstd), parquet.MaxRowsPerRowGroup(cfg.rowGroupRows)}
@@ -108,7 +111,7 @@ func NewTableWriter[T any](path string, opts ...Option) (*TableWriter[T], error)
 		}
 	}
 	w := parquet.NewGenericWriter[T](f, wopts...)
-	return &TableWriter[T]{path: path, f: f, w: w, maxBytes: cfg.rowGroupBytes}, nil
+	return &TableWriter[T]{path: path, f: f, w: w, maxBytes: cfg.rowGroupBytes, created: created}, nil
 }
 
 // Write appends rows.
@@ -166,6 +169,7 @@ func (t *TableWriter[T]) Close() error {
 	}
 	if err != nil {
 		os.Remove(t.f.Name())
+		atomicfile.RemoveCreated(t.created)
 		return atomicfile.Err(t.path, err)
 	}
 	return nil
@@ -185,4 +189,5 @@ func (t *TableWriter[T]) abort() {
 	t.done = true
 	t.f.Close()
 	os.Remove(t.f.Name())
+	atomicfile.RemoveCreated(t.created)
 }

@@ -176,11 +176,15 @@ type sentenceState struct {
 	tier            uint8
 	contrastAtStart bool
 	// undetermined: the sentence says an emotion cannot be determined; voiding: its emotion
-	// words from the clause of that cue to the next contrast count for nothing; clauseHit0 is the
-	// first hit of the current clause.
+	// words count for nothing from the clause of that cue (from the last contrast, for a strong
+	// cue) to the next contrast, or to the end of the concessive clause it is in (voidConc).
+	// clauseHit0 and contrastHit0 are the first hits of the current clause and of the part after
+	// the last contrast.
 	undetermined bool
 	voiding      bool
+	voidConc     bool
 	clauseHit0   int
+	contrastHit0 int
 	others       float64 // sentence multiplier: someone else's emotion
 
 	// What lies between the last hit and the current unit.
@@ -268,6 +272,9 @@ func (st *sentenceState) step(u unit, beforeClause bool) {
 		st.hedge, st.phase, st.other = 1, 1, 1
 		st.clauseHit0 = len(st.hits)
 		if st.concOpen {
+			if st.voidConc {
+				st.voiding, st.voidConc = false, false
+			}
 			st.concOpen, st.concessive = false, 1
 			if st.concInitial {
 				st.main = min(st.main*mainClauseW, maxSentence)
@@ -294,7 +301,7 @@ func (st *sentenceState) step(u unit, beforeClause bool) {
 		f &^= narrationOnly
 	}
 	if f&fUndecided != 0 {
-		st.undeterminedAt()
+		st.undeterminedAt(f&fGeneric != 0)
 	}
 	if f&fOthers != 0 {
 		st.reweight(othersW)
@@ -368,19 +375,25 @@ func (st *sentenceState) plainWords(n int) {
 	st.gapClean, st.gapAuxOnly = false, false
 }
 
-// undeterminedAt voids the emotion words of the current clause and of the rest of the sentence up
-// to a contrast: "whether she is happy or sad cannot be determined", "the emotion cannot be
+// undeterminedAt voids the emotion words of the current clause (of the sentence since its last
+// contrast, for a strong cue such as "cannot be determined") and of the rest of the sentence up to
+// a contrast: "whether she is happy or sad cannot be determined", "the visual cue suggests
+// happiness and the audio sadness; the emotion could be either", "the emotion cannot be
 // determined; it could be anger or sadness".
-func (st *sentenceState) undeterminedAt() {
-	st.undetermined, st.voiding = true, true
-	for i := st.clauseHit0; i < len(st.hits); i++ {
+func (st *sentenceState) undeterminedAt(strong bool) {
+	from := st.clauseHit0
+	if strong {
+		from = st.contrastHit0
+	}
+	st.undetermined, st.voiding, st.voidConc = true, true, st.concOpen
+	for i := from; i < len(st.hits); i++ {
 		st.hits[i].w = 0
 	}
 }
 
 func (st *sentenceState) contrastAt() {
-	st.voiding = false
-	st.clauseHit0 = len(st.hits)
+	st.voiding, st.voidConc = false, false
+	st.clauseHit0, st.contrastHit0 = len(st.hits), len(st.hits)
 	st.reweight(beforeContrast)
 	st.contrast = min(st.contrast*afterContrast, maxSentence)
 	st.contrastAtStart = st.contrastAtStart || st.words == 1

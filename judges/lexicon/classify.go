@@ -16,6 +16,9 @@ const (
 	lastConclusion = 1.5
 	// beforeContrastSentence multiplies a sentence followed by one that opens with "However".
 	beforeContrastSentence = 0.7
+	// namesEmotion is the least score of a sentence that names its emotion rather than hints at
+	// it: a final plain sentence that does is the explanation's verdict.
+	namesEmotion = 0.8
 )
 
 // tierWeight is the weight of a sentence by its strongest concluding cue: none, an inference
@@ -106,6 +109,14 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 		case f.undetermined:
 			undecided = true
 		}
+	}
+	// An explanation that ends on a plain sentence naming an emotion, after no conclusion (at
+	// most an inference such as "which might suggest anger"), ends on its verdict: "She seems
+	// worn out and powerless.", "She's angry."
+	if lastAny > lastInfer && (lastInfer < 0 || sc.tiers[lastInfer] < 3) &&
+		sc.scores[lastAny*n+sc.best[lastAny]] >= namesEmotion {
+		sc.weights[lastAny] = tierWeight[3]
+		lastInfer = lastAny
 	}
 	switch {
 	case lastInfer >= 0:

@@ -117,7 +117,8 @@ var cueRows = []cueRow{
 		"not enough to infer, too weak, too short to, too ambiguous, " +
 		"not point to one, not point to a single, not point clearly, not point to the same, " +
 		"point* in _ directions, point* in different directions, point* to different, point* in several, " +
-		"no way to choose, no way to tell, could be either, either way, which is dominant, " +
+		"no way to choose, no way to tell, could be either, emotion could be either, either way, which is dominant, " +
+		"tell* _ apart, no information, nothing to go on, " +
 		"which one is, which of, which emotion, tell which, say which, " +
 		"clues are mixed, cues are mixed, signals are mixed, mixed signals, mixed clues, mixed cues, " +
 		"can not be reliably, can not reliably, undetermined, indeterminate, not determinable, " +
@@ -139,7 +140,8 @@ var cueRows = []cueRow{
 		"altogether, taken together, all things considered, all considered, we can infer, can be inferred, " +
 		"infer, inferred, inferring, conclude, concluded, we can conclude, can be concluded, conclusion, " +
 		"based on, judging from, judging by, combining, putting it together, putting together, " +
-		"emotion is, emotion was, emotion here is, emotional state is, emotion _ be, emotion seems, " +
+		"emotion is, emotion was, emotion here is, emotional state is, emotion could be, emotion might be, " +
+		"emotion may be, emotion must be, emotion should be, emotion can be, emotion to be, emotion seems, " +
 		"emotion conveyed, emotion expressed, emotion displayed, emotion shown, emotion of the, " +
 		"emotions are, final answer, answer is, predicted emotion, emotional state of, emotion would be"},
 	{fConclusion, 0, 2, "suggests, suggest, suggesting, suggested, indicates, indicate, indicating, indicated, " +

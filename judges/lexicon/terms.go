@@ -344,4 +344,6 @@ var emotionTerms = []termRow{
 	{"dsp .5", "dashed"},
 	{"dsp .6", "not met, not been met, falls through, fell through, fall through, expectation*"},
 	{"dsp .5 sad .3", "lose heart, losing heart, lost heart, face _ sag*, expression _ sag*"},
+	{"dsp .5 sad .3", "smile _ fad*, smile _ fall* away, smile _ drop*, smile freez*, smile _ froze, " +
+		"smile _ vanish*, smile _ falter*, smile _ faded"},
 }
