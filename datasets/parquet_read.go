@@ -7,9 +7,11 @@ import (
 	"io"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -202,59 +204,133 @@ type table struct {
 	feats map[string]*vectorColumn
 }
 
+// readTable reads the columns of the split. Columns are independent (each has its own pages in
+// every row group), so they are read at once, up to GOMAXPROCS at a time, feature columns (most
+// of a file's bytes) first; problems are reported in the contract's column order, whichever
+// column finishes first.
 func readTable(name string, pf *parquet.File, fc *fileColumns, rows int) (*table, error) {
 	t := &table{rows: rows, str: map[string][]string{}, ints: map[string][]int64{}, null: map[string][]bool{}, feats: map[string]*vectorColumn{}}
+	modalities := slices.Sorted(maps.Keys(fc.features))
+	type scalarResult struct {
+		str  []string
+		ints []int64
+		null []bool
+	}
+	scalars := make([]scalarResult, len(scalarColumns))
+	vectors := make([]*vectorColumn, len(modalities))
+	// errs[i] is the error of scalar column i; errs[len(scalarColumns)+k] of modality k.
+	errs := make([]error, len(scalarColumns)+len(modalities))
+	var jobs []func()
+	for k, m := range modalities {
+		jobs = append(jobs, func() {
+			lc := fc.features[m]
+			var err error
+			if vectors[k], err = readVectors(pf, lc, rows); err != nil {
+				errs[len(scalarColumns)+k] = &inputerr.Error{File: name, Key: lc.name, Msg: "cannot read column", Err: err}
+			}
+		})
+	}
 	for i, sc := range scalarColumns {
 		lc := fc.scalars[i]
 		if lc.name == "" {
 			continue
 		}
-		var n int
-		var err error
+		jobs = append(jobs, func() {
+			r := &scalars[i]
+			var err error
+			if sc.isInt {
+				r.ints, r.null, err = intColumn(pf, lc, rows)
+			} else {
+				r.str, r.null, err = stringColumn(pf, lc, rows)
+			}
+			if err != nil {
+				errs[i] = &inputerr.Error{File: name, Key: sc.name, Msg: "cannot read column", Err: err}
+			}
+		})
+	}
+	if err := runJobs(name, jobs); err != nil {
+		return nil, err
+	}
+	for i, sc := range scalarColumns {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if fc.scalars[i].name == "" {
+			continue
+		}
+		r := scalars[i]
+		n := len(r.str)
 		if sc.isInt {
-			t.ints[sc.name], t.null[sc.name], err = intColumn(pf, lc, rows)
-			n = len(t.ints[sc.name])
+			n = len(r.ints)
+			t.ints[sc.name] = r.ints
 		} else {
-			t.str[sc.name], t.null[sc.name], err = stringColumn(pf, lc, rows)
-			n = len(t.str[sc.name])
+			t.str[sc.name] = r.str
 		}
-		if err != nil {
-			return nil, &inputerr.Error{File: name, Key: sc.name, Msg: "cannot read column", Err: err}
-		}
+		t.null[sc.name] = r.null
 		if n != rows {
 			return nil, &inputerr.Error{File: name, Key: sc.name, Msg: fmt.Sprintf("%d values for %d rows", n, rows)}
 		}
 		if !sc.optional {
-			for r, isNull := range t.null[sc.name] {
-				if isNull {
-					return nil, &inputerr.Error{File: name, Row: r + 1, Key: sc.name, Msg: "no value"}
-				}
+			if r := slices.Index(r.null, true); r >= 0 {
+				return nil, &inputerr.Error{File: name, Row: r + 1, Key: sc.name, Msg: "no value"}
 			}
 		}
 	}
-	for m, lc := range fc.features {
-		vc, err := readVectors(pf, lc, rows)
-		if err != nil {
-			return nil, &inputerr.Error{File: name, Key: lc.name, Msg: "cannot read column", Err: err}
+	for k, m := range modalities {
+		if err := errs[len(scalarColumns)+k]; err != nil {
+			return nil, err
 		}
+		vc, key := vectors[k], fc.features[m].name
 		if len(vc.start)-1 != rows {
-			return nil, &inputerr.Error{File: name, Key: lc.name, Msg: fmt.Sprintf("%d vectors for %d rows", len(vc.start)-1, rows)}
+			return nil, &inputerr.Error{File: name, Key: key, Msg: fmt.Sprintf("%d vectors for %d rows", len(vc.start)-1, rows)}
 		}
 		if vc.nullRow >= 0 {
-			return nil, &inputerr.Error{File: name, Row: vc.nullRow + 1, Key: lc.name, Msg: "null element in the vector"}
+			return nil, &inputerr.Error{File: name, Row: vc.nullRow + 1, Key: key, Msg: "null element in the vector"}
 		}
 		dim := vc.start[1] - vc.start[0]
 		for r := range rows {
 			switch n := vc.start[r+1] - vc.start[r]; {
 			case n == 0:
-				return nil, &inputerr.Error{File: name, Row: r + 1, Key: lc.name, Msg: "empty vector (every row needs one)"}
+				return nil, &inputerr.Error{File: name, Row: r + 1, Key: key, Msg: "empty vector (every row needs one)"}
 			case n != dim:
-				return nil, &inputerr.Error{File: name, Row: r + 1, Key: lc.name, Msg: fmt.Sprintf("%d values, row 1 has %d", n, dim)}
+				return nil, &inputerr.Error{File: name, Row: r + 1, Key: key, Msg: fmt.Sprintf("%d values, row 1 has %d", n, dim)}
 			}
 		}
 		t.feats[m] = vc
 	}
 	return t, nil
+}
+
+// runJobs runs jobs, GOMAXPROCS at a time. A job's panic (parquet-go panics on some damaged
+// files) becomes the error returned: the caller's deferred recover does not see a panic in
+// another goroutine.
+func runJobs(name string, jobs []func()) error {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		panicked error
+	)
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for _, job := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					if panicked == nil {
+						panicked = &inputerr.Error{File: name, Msg: "damaged Parquet file", Err: fmt.Errorf("%v", r)}
+					}
+					mu.Unlock()
+				}
+			}()
+			job()
+		}()
+	}
+	wg.Wait()
+	return panicked
 }
 
 // resolveLabels picks the label set of a file: the caller's, a built-in one, or the custom set

@@ -87,6 +87,13 @@ func (s *Split) FeatureModalities() []string {
 // are removed from all-digit ids ("12583", "012583" and "0012583" are one clip); other ids are
 // kept as they are.
 func NormalizeID(id string) string {
+	return normalizeID(id)
+}
+
+// SameID says whether two clip ids name one clip (NormalizeID), without allocating.
+func SameID(a, b string) bool { return a == b || normalizeID(a) == normalizeID(b) }
+
+func normalizeID(id string) string {
 	if id == "" {
 		return id
 	}

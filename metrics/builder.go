@@ -211,7 +211,26 @@ func (b *Builder) AddSample(model string, s Sample) error {
 	if s.ClipID == "" {
 		return fmt.Errorf("model %s: a sample has no clip id", model)
 	}
-	c := b.clip(s.ClipID)
+	return b.add(m, b.clip(s.ClipID), s)
+}
+
+// AddSplitSample is AddSample for the sample of the i-th clip given to NewBuilder, which the
+// caller has already matched: it saves looking the clip id up again (a scorer of a million
+// outputs does it once).
+func (b *Builder) AddSplitSample(model string, i int, s Sample) error {
+	m, err := b.model(model)
+	if err != nil {
+		return err
+	}
+	if i < 0 || i >= len(b.split) {
+		return fmt.Errorf("model %s: split clip %d of %d", model, i, len(b.split))
+	}
+	return b.add(m, b.split[i], s)
+}
+
+// add records sample s of clip index c under model m.
+func (b *Builder) add(m *modelRun, c int32, s Sample) error {
+	model := m.name
 	r := rec{clip: c, fold: s.Fold, truth: -1, cue: s.Cue}
 	if s.Truth != "" {
 		t, ok := b.labelIdx[s.Truth]

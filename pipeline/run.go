@@ -282,7 +282,11 @@ func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, cli
 			res.Counts.Cached++
 		}
 	}
-	inShard, inAll := idSet(clips), idSet(all)
+	// A shard skips the replayed outputs of other shards' clips; a whole run keeps every output.
+	var inShard, inAll map[string]bool
+	if len(clips) < len(all) {
+		inShard, inAll = idSet(clips), idSet(all)
+	}
 	for _, m := range models {
 		for _, v := range m.variants() {
 			name := v.ScoredName(m.name())
@@ -436,14 +440,16 @@ func outcomeScan(outs []runner.Outcome) func(func(Record) error) error {
 	}
 }
 
-// replayScan yields a replayed model's outputs for the clips of this shard; outputs of other
-// shards' clips are skipped, outputs of clips outside the split are errors (AddModel reports them).
+// replayScan yields a replayed model's outputs for the clips of this shard (nil sets: a whole
+// run); outputs of other shards' clips are skipped, outputs of clips outside the split are
+// errors (AddModel reports them).
 func replayScan(ctx context.Context, scan func(context.Context, func(predictions.Output) error) error, inShard, inAll map[string]bool) func(func(Record) error) error {
 	return func(yield func(Record) error) error {
 		return scan(ctx, func(out predictions.Output) error {
-			id := datasets.NormalizeID(out.ClipID)
-			if !inShard[id] && inAll[id] {
-				return nil
+			if inShard != nil {
+				if id := datasets.NormalizeID(out.ClipID); !inShard[id] && inAll[id] {
+					return nil
+				}
 			}
 			return yield(Record{Output: out})
 		})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -134,5 +135,83 @@ func BenchmarkRenderReport(b *testing.B) {
 		if _, err := RenderReport(context.Background(), res.Dir, opts); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkScoreVsAuthors scores 100,000 records of about 1 KB with replayed judge replies
+// (emoeval score --protocol migr) and, in the same iteration, runs the authors' scripts
+// (testdata/results/authors_ref.py score: their recognition and consistency scripts) on the
+// same files; it reports the ratio of their time to emoeval's, and checks that both print the
+// same numbers. Needs python3.
+func BenchmarkScoreVsAuthors(b *testing.B) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		b.Skip("python3 runs the authors' scripts; it is not installed")
+	}
+	split, results, size := scoreFixture(b, 100_000)
+	dir := filepath.Dir(results)
+	labels, judge := filepath.Join(dir, "labels.csv"), filepath.Join(dir, "judge.json")
+	writeAuthorsInputs(b, split, labels, judge)
+	script, err := filepath.Abs("../testdata/results/authors_ref.py")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(size)
+	var ours, theirs time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		res, err := Score(context.Background(), ScoreOptions{Split: split, Models: []ModelFile{{Name: "m", Path: results, Format: "idpipe"}},
+			Judgments: []JudgmentFile{{Judge: "gpt", Model: "m", Path: judge, Format: "ervjson"}}, Protocol: "migr"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ours += time.Since(t0)
+		t1 := time.Now()
+		out, err := exec.Command(python, script, "score", labels, results, judge).Output()
+		if err != nil {
+			b.Fatalf("the authors' scripts: %v", err)
+		}
+		theirs += time.Since(t1)
+		m := res.Summary.Models["m"]
+		q := m.Reliability["gpt"].Counts
+		f := m.PaperFigures(res.Summary.Labels)
+		pc := func(c int) float64 { return float64(c*100) / float64(m.N) }
+		want := fmt.Sprintf("WAR %.3f UAR %.3f\nTT %.2f%% TF %.2f%% FT %.2f%% FF %.2f%%\n", f.WAR, f.UAR, pc(q.TT), pc(q.TF), pc(q.FT), pc(q.FF))
+		if string(out) != want {
+			b.Fatalf("the authors' scripts print\n%s\nemoeval\n%s", out, want)
+		}
+	}
+	b.ReportMetric(float64(100_000*b.N)/ours.Seconds(), "records/s")
+	b.ReportMetric(theirs.Seconds()/ours.Seconds(), "x-authors")
+}
+
+// writeAuthorsInputs writes the split's labels as the authors' DFEW test CSV and a judge file in
+// their JSON, the judge agreeing with the truth for four clips in five.
+func writeAuthorsInputs(b *testing.B, split, labels, judge string) {
+	s, err := datasets.ReadSplit(split)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var csv, js strings.Builder
+	csv.WriteString("video_name,label\n")
+	js.WriteString("[")
+	for i, c := range s.Clips {
+		id := datasets.NormalizeID(c.ClipID)
+		fmt.Fprintf(&csv, "%s,%d\n", id, c.LabelID)
+		reply := c.Label
+		if i%5 == 0 {
+			reply = s.Labels.Labels[(s.Labels.Index(c.Label)+1)%s.Labels.Len()]
+		}
+		if i > 0 {
+			js.WriteString(",\n")
+		}
+		fmt.Fprintf(&js, `{"%s": {"gpt_response": "%s"}}`, id, reply)
+	}
+	js.WriteString("]\n")
+	if err := os.WriteFile(labels, []byte(csv.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(judge, []byte(js.String()), 0o644); err != nil {
+		b.Fatal(err)
 	}
 }

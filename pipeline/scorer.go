@@ -57,7 +57,7 @@ type Scorer struct {
 
 	parser    *parse.Parser
 	clips     []datasets.Clip
-	index     map[string]int32 // NormalizeID(clip id) → position in clips
+	index     map[string]int32 // NormalizeID(clip id) → position in clips; made when first needed
 	splitDesc string
 	builder   *metrics.Builder
 	// trueProb keeps, per scored model name, each clip's probability of its true class (models
@@ -72,13 +72,9 @@ func NewScorer(labels *datasets.LabelSet, protocol parse.Protocol, clips []datas
 	if err != nil {
 		return nil, err
 	}
-	idx := make(map[string]int32, len(clips))
-	for i, c := range clips {
-		idx[datasets.NormalizeID(c.ClipID)] = int32(i)
-	}
 	return &Scorer{
 		Labels: labels, Protocol: protocol, BatchSize: 4096,
-		parser: parse.NewParser(labels, protocol), clips: clips, index: idx, splitDesc: desc, builder: b,
+		parser: parse.NewParser(labels, protocol), clips: clips, splitDesc: desc, builder: b,
 		trueProb: map[string][]float32{},
 	}, nil
 }
@@ -167,23 +163,28 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 		batch = batch[:0]
 		return err
 	}
+	next := 0 // outputs usually come in split order: try the next clip before the index
 	err := scan(func(r Record) error {
-		i, ok := s.index[datasets.NormalizeID(r.ClipID)]
+		i, ok := next, next < len(s.clips) && datasets.SameID(s.clips[next].ClipID, r.ClipID)
 		if !ok {
-			return s.notInSplit(m, r)
+			var j int32
+			if j, ok = s.indexOf(r.ClipID); !ok {
+				return s.notInSplit(m, r)
+			}
+			i = int(j)
 		}
+		next = i + 1
 		clip := &s.clips[i]
 		p, o := s.predict(m, clip, r)
 		if len(r.Probs) > 0 {
-			s.keepTrueProb(m.Name, int(i), clip, r.Probs)
+			s.keepTrueProb(m.Name, i, clip, r.Probs)
 		}
 		if s.Predictions != nil {
 			if err := s.Predictions.Write(p); err != nil {
 				return err
 			}
 		}
-		sample := sampleOf(p)
-		if err := s.builder.AddSample(m.Name, sample); err != nil {
+		if err := s.builder.AddSplitSample(m.Name, i, sampleOf(p)); err != nil {
 			return err
 		}
 		if len(js) > 0 && judged(p) {
@@ -198,6 +199,19 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 		return err
 	}
 	return flush()
+}
+
+// indexOf finds a clip's position in the selection. The index is made on the first output that
+// does not come in split order: files in split order never need it.
+func (s *Scorer) indexOf(id string) (int32, bool) {
+	if s.index == nil {
+		s.index = make(map[string]int32, len(s.clips))
+		for i, c := range s.clips {
+			s.index[datasets.NormalizeID(c.ClipID)] = int32(i)
+		}
+	}
+	i, ok := s.index[datasets.NormalizeID(id)]
+	return i, ok
 }
 
 // keepTrueProb records a clip's probability of its true class under a model.

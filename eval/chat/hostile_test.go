@@ -405,18 +405,19 @@ func TestCheckModelFailsFast(t *testing.T) {
 		name      string
 		endpoint  string
 		ctx       context.Context
+		timeout   time.Duration
 		want      string
 		permanent bool
 	}{
-		{"stopped server", stopped, context.Background(), "connection refused", true},
-		{"no answer", hanging.URL + "/v1", context.Background(), "no response within 300ms", false},
-		{"certificate not trusted", tlsServer.URL + "/v1", context.Background(), "TLS certificate not accepted", true},
-		{"https to a plain server", strings.Replace(plain.URL, "http:", "https:", 1) + "/v1", context.Background(), "does not speak TLS", true},
-		{"context ended", hanging.URL + "/v1", canceled, "context canceled", false},
+		{"stopped server", stopped, context.Background(), time.Minute, "connection refused", true},
+		{"no answer", hanging.URL + "/v1", context.Background(), 300 * time.Millisecond, "no response within 300ms", false},
+		{"certificate not trusted", tlsServer.URL + "/v1", context.Background(), time.Minute, "TLS certificate not accepted", true},
+		{"https to a plain server", strings.Replace(plain.URL, "http:", "https:", 1) + "/v1", context.Background(), time.Minute, "does not speak TLS", true},
+		{"context ended", hanging.URL + "/v1", canceled, time.Minute, "context canceled", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newClient(t, tt.endpoint, 300*time.Millisecond)
+			h := newClient(t, tt.endpoint, tt.timeout)
 			start := time.Now()
 			err := h.CheckModel(tt.ctx, "m")
 			took := time.Since(start)

@@ -26,18 +26,23 @@ type answerRow struct {
 	Latency   int32  `parquet:"latency_ms"`
 }
 
-// text returns n bytes of random lower-case words: like a model's answer, it compresses, but
-// not to nothing.
-func text(r *rand.Rand, n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		if r.IntN(6) == 0 {
-			b[i] = ' '
-		} else {
-			b[i] = byte('a' + r.IntN(26))
-		}
+// noise is 8 MiB of random lower-case words: like a model's answer, made of letters and
+// spaces, and like the worst answer, incompressible by parquet-go's zstd. Made once: the race
+// detector makes generating it per row slower than the writing under test.
+var noise = func() []byte {
+	b := make([]byte, 8<<20)
+	rand.NewChaCha8([32]byte{1}).Read(b)
+	const alphabet = "abcdefghijklmnopqrstuvwxyz     "
+	for i, c := range b {
+		b[i] = alphabet[int(c)%len(alphabet)]
 	}
-	return string(b)
+	return b
+}()
+
+// text returns n bytes of noise from a random place (n at most 8 MiB).
+func text(r *rand.Rand, n int) string {
+	off := r.IntN(len(noise) - n + 1)
+	return string(noise[off : off+n])
 }
 
 // footerSize reads the length of a Parquet file's footer from its last 8 bytes.

@@ -1,5 +1,7 @@
 package lexicon
 
+import "math/bits"
+
 // Weights of the rules; doc.go explains them.
 const (
 	negWindow      = 4    // words between a negator and the emotion word it negates
@@ -186,6 +188,7 @@ type sentenceState struct {
 	clauseHit0   int
 	contrastHit0 int
 	others       float64 // sentence multiplier: someone else's emotion
+	dominant     bool
 
 	// What lies between the last hit and the current unit.
 	last       int
@@ -203,6 +206,8 @@ type sentenceFacts struct {
 	contrastAtStart bool  // it opens with a contrast ("However, …")
 	hits            bool  // it has an emotion word that counts
 	undetermined    bool  // it says an emotion cannot be determined
+	dominant        bool  // it says which emotion dominates ("mainly anger")
+	named           int   // how many emotion labels (not neutral) its emotion words name first
 }
 
 // score reads a sentence's tokens into units, matching the longest phrase at each word (the
@@ -238,11 +243,15 @@ func (lx *lexicon) score(toks []token, sc *scratch, scores []float64) sentenceFa
 		st.plainWords(plain)
 	}
 	counted := false
+	var named uint64 // labels < 64 named first by a counted, affirmed emotion word
 	for _, h := range st.hits {
 		if h.w == 0 {
 			continue // voided: "whether he is angry cannot be determined"
 		}
 		counted = true
+		if h.entry >= 0 && !h.negated && h.primary != lx.neutral && h.primary >= 0 && h.primary < 64 {
+			named |= 1 << uint(h.primary)
+		}
 		if h.entry < 0 {
 			if lx.neutral >= 0 {
 				scores[lx.neutral] += h.w
@@ -261,7 +270,8 @@ func (lx *lexicon) score(toks []token, sc *scratch, scores []float64) sentenceFa
 		}
 	}
 	sc.hits = st.hits
-	return sentenceFacts{tier: st.tier, contrastAtStart: st.contrastAtStart, hits: counted, undetermined: st.undetermined}
+	return sentenceFacts{tier: st.tier, contrastAtStart: st.contrastAtStart, hits: counted,
+		undetermined: st.undetermined, dominant: st.dominant, named: bits.OnesCount64(named)}
 }
 
 // step moves the sentence state over a unit (not a word without meaning: plainWords does those);
@@ -302,6 +312,9 @@ func (st *sentenceState) step(u unit, beforeClause bool) {
 	}
 	if f&fUndecided != 0 {
 		st.undeterminedAt(f&fGeneric != 0)
+	}
+	if f&fDominant != 0 {
+		st.dominant = true
 	}
 	if f&fOthers != 0 {
 		st.reweight(othersW)

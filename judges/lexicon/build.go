@@ -92,6 +92,9 @@ type lexicon struct {
 	phrases []phrase
 	entries []entry
 	cues    []cue
+	// akin[a*n+b]: labels a and b name shades of one feeling (akinLabels); cues for two labels
+	// that are not close conflict.
+	akin []bool
 
 	// Build state, dropped by freeze.
 	nodes       []trieNode
@@ -119,6 +122,7 @@ func build(labels *datasets.LabelSet) (*lexicon, error) {
 	}
 	conceptLabel := mapConcepts(labels)
 	lx.neutral = conceptLabel[neutral]
+	lx.akin = akinLabels(labels)
 	for _, row := range emotionTerms {
 		e, err := parseWeights(row.weights, conceptLabel)
 		if err != nil {

@@ -19,6 +19,14 @@ const (
 	// namesEmotion is the least score of a sentence that names its emotion rather than hints at
 	// it: a final plain sentence that does is the explanation's verdict.
 	namesEmotion = 0.8
+	// The cues conflict, and the judge abstains, when the verdict (the sentence that weighs most)
+	// names at least conflictNamed emotions without saying which dominates, and in it and in the
+	// whole explanation alike the strongest label not akin to the leading one has at least
+	// conflictRatio of the leader's score: "Possible emotions: amusement, irritation, surprise,
+	// embarrassment." Two emotions ("surprise or dissatisfaction", "anger mixed with sadness")
+	// are a verdict: the first named leads. Both chosen on the development set.
+	conflictNamed = 3
+	conflictRatio = 0.5
 )
 
 // tierWeight is the weight of a sentence by its strongest concluding cue: none, an inference
@@ -53,18 +61,19 @@ type SentenceResult struct {
 
 // scratch holds one classification's buffers, reused through the Judge's pool.
 type scratch struct {
-	word    []byte
-	toks    []token
-	sents   []sentence
-	hits    []hit
-	scores  []float64 // len(sents) × labels
-	weights []float64 // per sentence
-	tiers   []uint8   // per sentence: its conclusion tier
-	best    []int     // per sentence: pick of its scores
-	total   []float64 // per label
-	order   []int
-	trace   []byte
-	abstain abstention
+	word     []byte
+	toks     []token
+	sents    []sentence
+	hits     []hit
+	scores   []float64 // len(sents) × labels
+	weights  []float64 // per sentence
+	tiers    []uint8   // per sentence: its conclusion tier
+	dominant []bool    // per sentence: it names fewer than conflictNamed emotions, or says which dominates
+	best     []int     // per sentence: pick of its scores
+	total    []float64 // per label
+	order    []int
+	trace    []byte
+	abstain  abstention
 	// invalidUTF8: scan met a byte that is not valid UTF-8. Every other non-ASCII byte it
 	// steps over as part of a valid character, and sentences start and end at character
 	// boundaries, so without one every sentence's text is valid as it is.
@@ -78,7 +87,7 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 	n := len(lx.labels)
 	sc.scores = resize(sc.scores, len(sc.sents)*n)
 	sc.weights = resize(sc.weights, len(sc.sents))
-	sc.tiers, sc.best = sc.tiers[:0], sc.best[:0]
+	sc.tiers, sc.best, sc.dominant = sc.tiers[:0], sc.best[:0], sc.dominant[:0]
 	sc.total = resize(sc.total, n)
 	lastInfer, lastAny := -1, -1
 	// undecided: the last sentence that names an emotion or says none can be determined says
@@ -88,6 +97,7 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 		scores := sc.scores[i*n : (i+1)*n]
 		f := lx.score(sc.toks[s.tok0:s.tok1], sc, scores)
 		sc.tiers = append(sc.tiers, f.tier)
+		sc.dominant = append(sc.dominant, f.dominant || f.named < conflictNamed)
 		sc.weights[i] = tierWeight[f.tier]
 		if f.contrastAtStart && i > 0 {
 			sc.weights[i-1] *= beforeContrastSentence
@@ -118,11 +128,12 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 		sc.weights[lastAny] = tierWeight[3]
 		lastInfer = lastAny
 	}
-	switch {
-	case lastInfer >= 0:
-		sc.weights[lastInfer] *= lastConclusion
-	case lastAny >= 0:
-		sc.weights[lastAny] *= lastConclusion
+	verdict := lastAny
+	if lastInfer >= 0 {
+		verdict = lastInfer
+	}
+	if verdict >= 0 {
+		sc.weights[verdict] *= lastConclusion
 	}
 	for i := range sc.sents {
 		w := sc.weights[i]
@@ -139,6 +150,9 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 		sc.abstain = abstainUndetermined
 	case best < 0:
 		sc.abstain = abstainNoEvidence
+	case verdict >= 0 && !sc.dominant[verdict] && lx.conflicts(sc.scores[verdict*n:(verdict+1)*n]) &&
+		lx.conflicts(sc.total):
+		sc.abstain = abstainConflict
 	default:
 		sc.abstain = abstainNone
 		return best
@@ -170,6 +184,29 @@ func pick(scores []float64, neutralLabel int) int {
 	return best
 }
 
+// conflicts reports whether two emotions that are not akin lead the scores: the strongest emotion
+// label, and another, not akin to it, with at least conflictRatio of its score. Neutral is not an
+// emotion here: "not sad; she is furious" does not conflict.
+func (lx *lexicon) conflicts(scores []float64) bool {
+	n := len(scores)
+	b := -1
+	for l, v := range scores {
+		if l != lx.neutral && v > 0 && (b < 0 || v > scores[b]) {
+			b = l
+		}
+	}
+	if b < 0 {
+		return false
+	}
+	akin := lx.akin[b*n : (b+1)*n]
+	for l, v := range scores {
+		if l != b && l != lx.neutral && !akin[l] && v >= conflictRatio*scores[b] {
+			return true
+		}
+	}
+	return false
+}
+
 // abstention says why the judge named no emotion.
 type abstention uint8
 
@@ -177,11 +214,13 @@ const (
 	abstainNone         abstention = iota
 	abstainNoEvidence              // no emotion word reaches minEvidence
 	abstainUndetermined            // the explanation ends by saying the emotion cannot be determined
+	abstainConflict                // its verdict and its evidence both weigh emotions that conflict
 )
 
 var abstentionText = [...]string{
 	abstainNoEvidence:   "abstained: no emotional evidence",
 	abstainUndetermined: "abstained: the explanation says the emotion cannot be determined",
+	abstainConflict:     "abstained: conflicting cues",
 }
 
 // emotionOf turns classify's result into a label: unknown when the judge abstains.

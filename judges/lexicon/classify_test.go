@@ -55,7 +55,8 @@ func TestRules(t *testing.T) {
 		{"intensifier", "dfew", "He is slightly annoyed and deeply saddened.", "sad"},
 		{"downtoner", "dfew", "Her face shows a faint smile but is mostly calm.", "neutral"},
 		{"hedge", "dfew", "She may be a little angry, but she is clearly terrified.", "fear"},
-		{"forced", "dfew", "He puts on a forced smile.", "neutral"},
+		// A forced smile is no evidence of any emotion: the judge abstains.
+		{"forced", "dfew", "He puts on a forced smile.", unknownLabel},
 
 		// contrast
 		{"but", "dfew", "At first she smiles, but her voice reveals deep sadness.", "sad"},
@@ -86,11 +87,33 @@ func TestRules(t *testing.T) {
 		{"tears of joy", "dfew", "She cries tears of joy.", "happy"},
 		{"cold smirk", "mafw", "He gives a cold smirk.", "contempt"},
 
-		// nothing emotional
-		{"nothing", "dfew", "A man is talking in an office.", "neutral"},
-		{"nothing", "mafw", "", "neutral"},
-		{"nothing", "mafw", "   \n\t ", "neutral"},
+		// nothing emotional: the judge abstains (unknown) rather than guess neutral; an
+		// explanation that says there is no emotion is neutral
+		{"nothing", "dfew", "A man is talking in an office.", unknownLabel},
+		{"nothing", "mafw", "", unknownLabel},
+		{"nothing", "mafw", "   \n\t ", unknownLabel},
 		{"no emotion", "mafw", "Her face shows no emotion.", "neutral"},
+
+		// abstention: the explanation says the emotion cannot be determined, or its verdict
+		// weighs several emotions that conflict
+		{"undetermined", "dfew", "His face is hidden. His emotion cannot be determined.", unknownLabel},
+		{"undetermined list", "mafw", "It is hard to tell whether he is angry or sad.", unknownLabel},
+		{"undetermined part", "dfew", "Her face cannot be seen, so the emotion cannot be determined from the video. "+
+			"In the audio she sobs. Therefore she is sad.", "sad"},
+		{"conflict", "mafw", "Possible emotions: amusement, irritation, embarrassment, fear.", unknownLabel},
+		{"conflict resolved", "mafw", "Possible emotions: amusement, irritation, fear; mainly irritation.", "anger"},
+
+		// quoted speech is the character's words, not the explanation's verdict
+		{"quoted", "dfew", `Her voice is soft and breaks. The subtitle says "I hate you, I'm so angry". She is sad.`, "sad"},
+		{"quoted mention", "dfew", "The emotion is 'angry'.", "angry"},
+		{"quoted cue", "dfew", `He says "but I am fine" and cries.`, "sad"},
+
+		// someone else's emotion
+		{"others", "mafw", "The teacher stays calm. The students laugh loudly, but that emotion belongs to them.", "neutral"},
+
+		// a final plain sentence that names an emotion is the verdict
+		{"final verdict", "mafw", "At first she argues, which might suggest anger. Later she sighs and looks powerless.",
+			"helplessness"},
 
 		// label-set mapping: MAFW concepts DFEW lacks
 		{"contempt→disgust", "dfew", "He sneers with open contempt.", "disgust"},
@@ -171,7 +194,7 @@ func TestScores(t *testing.T) {
 	if _, ok := r.Scores["fear"]; ok {
 		t.Errorf("scores %v: labels without evidence must be left out", r.Scores)
 	}
-	if got := New(datasets.MAFW()).Classify("nothing to see"); got.Scores != nil || got.Emotion != "neutral" {
+	if got := New(datasets.MAFW()).Classify("nothing to see"); got.Scores != nil || got.Emotion != unknownLabel || !got.Abstained {
 		t.Errorf("empty evidence: %+v", got)
 	}
 }
@@ -255,8 +278,8 @@ func TestCustomLabels(t *testing.T) {
 		{j, "She is completely wound up.", "tense"},
 		{j, "He is not tense at all.", "calm"},
 		{j, "She is laughing happily.", "joyful"},
-		{j, "He is furious.", "calm"}, // no label stands for anger: no evidence
-		{j, "Nothing happens.", "calm"},
+		{j, "He is furious.", datasets.Unknown}, // no label stands for anger: no evidence, abstains
+		{j, "Nothing happens.", datasets.Unknown},
 		{pn, "Nothing happens.", datasets.Unknown},
 		{pn, "positive", "positive"},
 		{pn, "She is happy.", datasets.Unknown}, // no label names happiness
@@ -300,9 +323,9 @@ func TestLongInput(t *testing.T) {
 	}{
 		{"one sentence", strings.Repeat("she is not angry, she is very sad ", 15000), "sad", 1},
 		{"many cues", strings.Repeat("angry but sad although happy, therefore scared ", 10000), "", 1},
-		{"one word", strings.Repeat("a", 1<<20), "neutral", 1},
+		{"one word", strings.Repeat("a", 1<<20), unknownLabel, 1},
 		{"many sentences", strings.Repeat("He smiles. ", 20000) + "Therefore, he is happy.", "happy", 20001},
-		{"punctuation only", strings.Repeat(".,;!?", 100000), "neutral", 0},
+		{"punctuation only", strings.Repeat(".,;!?", 100000), unknownLabel, 0},
 	}
 	for _, tc := range tests {
 		r := j.Classify(tc.text)

@@ -62,11 +62,64 @@ var nearest = [numConcepts][]concept{
 	anger:          {contempt, disgust},
 }
 
+// akin lists, for each concept, the concepts an explanation may name beside it without
+// contradicting it: shades of one feeling ("sadness or disappointment", "fear and anxiety",
+// "anger and contempt", "surprise and joy"). Cues for two labels that are not close conflict.
+var akin = [numConcepts][]concept{
+	sadness:        {disappointment, helplessness},
+	disappointment: {sadness, helplessness, anger},
+	helplessness:   {sadness, disappointment, anxiety},
+	fear:           {anxiety, surprise},
+	anxiety:        {fear, helplessness},
+	anger:          {contempt, disgust, disappointment},
+	contempt:       {anger, disgust},
+	disgust:        {contempt, anger},
+	happiness:      {surprise},
+	surprise:       {fear, happiness},
+}
+
+// closeLabels returns, for labels a and b, at [a*n+b], whether: the concepts they claim
+// themselves (not those they stand in for) are close.
+func akinLabels(labels *datasets.LabelSet) []bool {
+	n := len(labels.Labels)
+	direct := claimConcepts(labels)
+	out := make([]bool, n*n)
+	for c, l := range direct {
+		if l < 0 {
+			continue
+		}
+		for _, d := range akin[c] {
+			if m := direct[d]; m >= 0 && m != l {
+				out[l*n+m], out[m*n+l] = true, true
+			}
+		}
+	}
+	return out
+}
+
 // mapConcepts returns, for each concept, the index of the label that stands for it (or -1): a
 // label claims the concept its name or one of its synonyms names (labels in order, then
 // synonyms in sorted order; the first claim wins); an unclaimed concept takes the label of its
 // nearest claimed concept; a concept with neither is dropped.
 func mapConcepts(labels *datasets.LabelSet) [numConcepts]int {
+	direct := claimConcepts(labels)
+	out := direct
+	for c := range out {
+		if out[c] >= 0 {
+			continue
+		}
+		for _, n := range nearest[c] {
+			if direct[n] >= 0 {
+				out[c] = direct[n]
+				break
+			}
+		}
+	}
+	return out
+}
+
+// claimConcepts returns, for each concept, the label that claims it by name or synonym, or -1.
+func claimConcepts(labels *datasets.LabelSet) [numConcepts]int {
 	byName := map[string]concept{}
 	for c, forms := range nameForms {
 		for _, f := range forms {
@@ -95,17 +148,5 @@ func mapConcepts(labels *datasets.LabelSet) [numConcepts]int {
 			claim(w, i)
 		}
 	}
-	out := direct
-	for c := range out {
-		if out[c] >= 0 {
-			continue
-		}
-		for _, n := range nearest[c] {
-			if direct[n] >= 0 {
-				out[c] = direct[n]
-				break
-			}
-		}
-	}
-	return out
+	return direct
 }

@@ -27,6 +27,7 @@ const (
 	fGeneric                         // "emotion", "expression": negated, it is evidence for neutral
 	fUndecided                       // "cannot be determined": the clause names no emotion, and may end the explanation undecided
 	fOthers                          // the sentence is about someone else's emotion: "that belongs to them"
+	fDominant                        // the sentence says which emotion dominates: "mainly", "the main emotion"
 )
 
 // cueRow lists terms (see termRow for the syntax) with the same flags; mult is the multiplier of
@@ -80,7 +81,10 @@ var cueRows = []cueRow{
 		"overcome with, overcome by, overwhelmed with, overwhelmed by, a lot of, lots of, so much, " +
 		"heavily, obvious, clear, evident, palpable, marked, markedly, considerable, considerably, " +
 		"significant, significantly, strongest, uncontrollably, uncontrollable, bursting with, real, " +
-		"genuine, most, mainly, mostly, primarily, predominantly, largely, chiefly"},
+		"genuine, most"},
+	{fLocal | fDominant, 1.4, 0, "mainly, mostly, primarily, predominantly, largely, chiefly, above all"},
+	{fDominant, 0, 0, "dominat*, predominant, main emotion, main feeling, main mood, more is, but more, " +
+		"is stronger, is the strongest, is strongest, prevails, outweigh*"},
 	{fLocal, 1.2, 0, "really, so, such, quite, more, noticeable, noticeably, visible"},
 	{fLocal, 0.5, 0, "slightly, slight, mildly, mild, a bit, a bit of, a little, a little bit, a hint of, " +
 		"a touch of, a trace of, a tinge of, hint of, touch of, trace of, traces of, tinge of, hints of, " +
@@ -118,7 +122,9 @@ var cueRows = []cueRow{
 		"not point to one, not point to a single, not point clearly, not point to the same, " +
 		"point* in _ directions, point* in different directions, point* to different, point* in several, " +
 		"no way to choose, no way to tell, could be either, emotion could be either, either way, which is dominant, " +
-		"tell* _ apart, no information, nothing to go on, " +
+		"tell* _ apart, no information, nothing to go on, do not agree, does not agree, disagree, " +
+		"contradict each other, contradict one another, inconsistent with each other, different signals, " +
+		"signals differ, " +
 		"which one is, which of, which emotion, tell which, say which, " +
 		"clues are mixed, cues are mixed, signals are mixed, mixed signals, mixed clues, mixed cues, " +
 		"can not be reliably, can not reliably, undetermined, indeterminate, not determinable, " +

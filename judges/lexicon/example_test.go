@@ -38,5 +38,5 @@ func ExampleJudge_Judge() {
 	}
 	// Output:
 	// 12583 angry ["angry" "angry"] angry=5.65 sad=0.25 disgust=0.1 fear=0.1
-	// 12584 neutral [""] no emotional evidence
+	// 12584 unknown [""] abstained: no emotional evidence
 }

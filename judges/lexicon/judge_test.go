@@ -30,7 +30,8 @@ func TestJudge(t *testing.T) {
 		{Judge: "lexicon", Model: "m1", ClipID: "00001", Emotion: "anger",
 			Sentences:      []string{"She smiles.", "Therefore, the emotion is anger or frustration."},
 			SentenceLabels: []string{"happiness", "anger"}},
-		{Judge: "lexicon", Model: "m1", ClipID: "00002", Emotion: "neutral", ReplyRaw: "no emotional evidence"},
+		{Judge: "lexicon", Model: "m1", ClipID: "00002", Emotion: "unknown", Abstained: true,
+			ReplyRaw: "abstained: no emotional evidence"},
 		{Judge: "lexicon", Model: "m2", ClipID: "00003", Emotion: "neutral",
 			Sentences: []string{"He is calm.", "He sighs."}, SentenceLabels: []string{"neutral", "disappointment"}},
 	}

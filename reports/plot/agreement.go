@@ -11,9 +11,8 @@ import (
 )
 
 // agreementNote is the agreement figure's caption.
-const agreementNote = "Cohen's κ between the emotions two raters (judges, human labels) give the same " +
-	"explanations: 1 = full agreement, 0 = no more than chance, below 0 = less than chance. " +
-	"n: explanations both raters labelled, over all models compared. n/a (grey): the pair was not compared."
+const agreementNote = "κ of the emotions two raters give the same explanations: 1 = full agreement, " +
+	"0 = chance level, below 0 = worse. n: explanations both labelled. n/a (grey): not compared."
 
 // pairKappa is the agreement of one pair of raters: kappa over n items.
 type pairKappa struct {

@@ -64,8 +64,8 @@ func Confusion(s *metrics.Summary, model string) (*Figure, error) {
 }
 
 // confusionNote is the confusion figure's caption.
-const confusionNote = "Each cell: % of the row's clips (n) predicted as the column's class; " +
-	"empty: none, <1: under 0.5%. unknown: answers outside the label set."
+const confusionNote = "Cells: % of the row's n clips; blank: none; <1: under 0.5%. " +
+	"unknown: answers outside the label set."
 
 // percentCell leaves empty cells blank and marks small non-zero shares "<1".
 func percentCell(n int, share float64) string {

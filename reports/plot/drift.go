@@ -66,11 +66,10 @@ func Drift(s *metrics.Summary, judge string) (*Figure, error) {
 		LegendEntry{Label: "dashed: sentence names the model's answer", Color: rgb(0x555555), Line: true, Dashes: agreeDashes})
 	p.X.Min, p.X.Max = 0, 1
 	percentAxis(&p.Y, 100)
-	note := fmt.Sprintf("Only sentences that name an emotion are counted; n: such sentences in each bin of "+
-		"relative position, per model (rows as in the legend). Whiskers: %s Wilson score interval "+
-		"from the bin's n (treats the sentences of one explanation as independent, so it is too "+
-		"narrow when they are alike). Bins without sentences are not drawn; curves are set slightly "+
-		"apart so that whiskers do not overlap.", levelText(s))
+	note := fmt.Sprintf("n: sentences that name an emotion, per bin and model (rows as in the legend). "+
+		"Whiskers: %s Wilson interval from n, treating sentences as independent (too narrow when "+
+		"one explanation's sentences agree). Empty bins are not drawn; curves are set slightly apart.",
+		levelText(s))
 	return withExtras(&Figure{
 		Name: "drift-" + slug(judge), Title: "Reasoning drift, judge: " + label(judge, maxNameRunes),
 		Plot: p, Legend: legend, Synthetic: s.Synthetic, Counts: counts, Note: note,

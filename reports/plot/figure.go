@@ -259,23 +259,27 @@ func noteStyle() text.Style {
 }
 
 // noteLines wraps the caption into lines at most width wide (a word longer than that is cut).
+// Words are measured once each; a line's width is the sum of its words and spaces.
 func noteLines(sty text.Style, note string, width vg.Length) []string {
 	var lines []string
+	space := sty.Width(" ")
 	for _, para := range strings.Split(note, "\n") {
-		line := ""
+		var line []string
+		var lineW vg.Length
 		for _, word := range strings.Fields(para) {
-			switch {
-			case line == "":
-				line = word
-			case sty.Width(line+" "+word) <= width:
-				line += " " + word
-			default:
-				lines = append(lines, fitText(sty, line, width))
-				line = word
+			w := sty.Width(word)
+			if len(line) > 0 && lineW+space+w > width {
+				lines = append(lines, fitText(sty, strings.Join(line, " "), width))
+				line, lineW = nil, 0
 			}
+			if len(line) > 0 {
+				lineW += space
+			}
+			line = append(line, word)
+			lineW += w
 		}
-		if line != "" {
-			lines = append(lines, fitText(sty, line, width))
+		if len(line) > 0 {
+			lines = append(lines, fitText(sty, strings.Join(line, " "), width))
 		}
 	}
 	return lines

@@ -85,8 +85,7 @@ func MIOrder(s *metrics.Summary) (*Figure, error) {
 }
 
 // orderNote explains the description orders.
-const orderNote = "Bars: how the outputs begin — with the vision description, with the audio description, " +
-	"or without description tags; n: outputs for clips of the MI class."
+const orderNote = "n: outputs for the clips; bars: which description they begin with."
 
 // ModalityRates draws, per model with modality metrics, the MI-aligned rate (outputs whose first
 // description is the clip's MI modality, over clips whose MI is vision or audio) and the visual
@@ -106,14 +105,11 @@ func ModalityRates(s *metrics.Summary) (*Figure, error) {
 	_, _, _, ymax := d.bars.DataRange()
 	percentAxis(&p.Y, ymax)
 	p.X.Tick.Marker = nominalTicks([]string{"MI-aligned", "Visual initiation"}, nil)
-	note := "MI-aligned: outputs whose first description is the clip's MI modality, of the n outputs " +
-		"for clips whose MI is vision or audio. Visual initiation: of the n outputs without " +
-		"description tags that mention a modality, the share that start from a visual cue. " +
-		"Whiskers: " + levelText(s) + " Wilson score interval from n (the modality table gives " +
-		"the bootstrap interval of MI-aligned)."
+	note := "MI-aligned: of the n outputs for vision- or audio-important clips, those that describe " +
+		"that modality first. Visual initiation: of the n untagged outputs that mention a modality, " +
+		"those that start from a visual cue. Whiskers: " + levelText(s) + " Wilson interval from n."
 	if d.anyNA {
-		note += " n/a: undefined — MI-aligned needs MI and outputs with description tags; visual " +
-			"initiation needs outputs without tags that mention a modality."
+		note += " n/a: undefined (no MI or no description tags; no untagged outputs with a cue)."
 	}
 	return withExtras(&Figure{
 		Name: "modality", Title: "MI-aligned description order and visual initiation", Plot: p,

@@ -23,8 +23,8 @@ var quarterSegments = []struct {
 }
 
 // quarterNote is the quarter figure's caption.
-const quarterNote = "First letter: is the model's answer the true emotion (T) or not (F)? Second: is " +
-	"the emotion the judge reads in the explanation the true emotion? Shares of all n samples of each model."
+const quarterNote = "First letter: is the answer the true emotion? Second: is the emotion the judge " +
+	"reads in the explanation the true emotion? Shares of each model's n samples."
 
 // Quarter draws, for one judge, each model's samples split into TT, TF, FT and FF as a
 // horizontal 100 % bar. A model whose shares are not all finite is left out (not drawn as 0).

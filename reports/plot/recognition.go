@@ -23,7 +23,7 @@ func Recognition(s *metrics.Summary) (*Figure, error) {
 		}
 	}
 	title := "Recognition"
-	note := "WAR: accuracy over all clips. UAR: mean of the per-class recalls. Macro-F1: mean of the per-class F1 scores."
+	note := "WAR: accuracy over all clips. UAR: mean per-class recall. Macro-F1: mean per-class F1."
 	if hasCI {
 		title += fmt.Sprintf(" (whiskers: %s bootstrap interval)", levelText(s))
 		note += " " + bootstrapNote(s)
@@ -88,10 +88,9 @@ func PerClassRecall(s *metrics.Summary) (*Figure, error) {
 	if len(d.classes) > 8 {
 		slantTicks(&p.X)
 	}
-	note := fmt.Sprintf("Whiskers: %s Wilson score interval of each recall, computed for this figure "+
-		"from the class's n clips and the recall.", levelText(s))
+	note := fmt.Sprintf("Whiskers: %s Wilson interval of each recall from the class's n clips.", levelText(s))
 	if d.anyNA {
-		note += " n/a: the model has no clips of the class, so recall is undefined."
+		note += " n/a: no clips of the class (recall undefined)."
 	}
 	return withExtras(&Figure{
 		Name: "per-class-recall", Title: fmt.Sprintf("Per-class recall (whiskers: %s Wilson interval)", levelText(s)),

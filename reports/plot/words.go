@@ -23,8 +23,8 @@ var (
 )
 
 // miNote explains the MI classes; figures that group by MI carry it in their caption.
-const miNote = "MI (modality importance) of a clip: vision-important when the video-only run " +
-	"is right and the audio-only run wrong, audio-important for the reverse, else multimodal."
+const miNote = "MI (modality importance) of a clip: vision-important when only the video-only run " +
+	"is right, audio-important when only the audio-only run is, else multimodal."
 
 // readable is the word for identifier id, or id humanized.
 func readable(id string, words map[string]string) string {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The MIGR/ERV authors' answer-extraction rules, as released (REFERENCE.md §2), in Python.
+"""The MIGR/ERV authors' answer-extraction rules, as released (docs/reference.md §2), in Python.
 
 emoeval's Go tests compare their parse of the id-pipe files in this folder with what these rules
 give, so the expected values come from the authors' own code rather than from emoeval's. Run it to
@@ -7,9 +7,10 @@ regenerate the *.ref.json files (no third-party modules needed):
 
     python3 authors_ref.py differential        # writes differential.txt (random messy records)
     python3 authors_ref.py ref FILE.txt ...    # writes FILE.ref.json for each file
+    python3 authors_ref.py score LABELS.csv RESULTS.txt JUDGE.json   # WAR, UAR, quarter table
 
 rearrange_one_line, the DFEW/MAFW label rules and the consistency script's extraction are the
-authors' code; the <|im_end|> rule follows REFERENCE.md ("the text between the first | and
+authors' code; the <|im_end|> rule follows docs/reference.md ("the text between the first | and
 <|im_end|>"), and the judge reason its "first <think> to the next </think>, empty when either is
 missing".
 """
@@ -168,9 +169,52 @@ def differential(seed=20251202, n=400):
             f.write(f"{i}|{body}{ends}")
 
 
+def score(labels_csv, results, judge_json):
+    """The authors' two scripts end to end on one DFEW fold: the recognition script's WAR and UAR
+    and the consistency script's quarter table, printed with their digits. It is the reference
+    emoeval's score benchmark measures itself against (pipeline BenchmarkScoreVsAuthors)."""
+    label = {}
+    for line in open(labels_csv, encoding='utf-8').readlines()[1:]:
+        vid, lab = line.strip().split(',')
+        label[vid] = DFEW[int(lab) - 1]
+    lines = rearrange_one_line(results)
+    correct, support = {e: 0 for e in DFEW}, {e: 0 for e in DFEW}
+    right = 0
+    for line in lines:
+        vid = line.split('|')[0]
+        gt = label[vid]
+        support[gt] += 1
+        if match_emotion_key_DFEW(recognition_answer(line)) == gt:
+            correct[gt] += 1
+            right += 1
+    war = right / len(lines) * 100
+    uar = sum(correct[e] / support[e] * 100 if support[e] else 0 for e in DFEW) / len(DFEW)
+    replies = {}
+    for d in json.load(open(judge_json, encoding='utf-8')):
+        for k, v in d.items():
+            replies[k] = v['gpt_response']
+    cells = {'TT': 0, 'TF': 0, 'FT': 0, 'FF': 0}
+    for line in lines:
+        vid = line.split('|')[0]
+        gt = label[vid]
+        q = quarter_answer(line)
+        if q is None or vid not in replies:
+            cells['FF'] += 1
+            continue
+        pred, expl = match_emotion_key_DFEW(q), match_emotion_key_DFEW(replies[vid])
+        if pred == 'unknown' or expl == 'unknown':  # their label lookup raises: FF
+            cells['FF'] += 1
+            continue
+        cells[('T' if pred == gt else 'F') + ('T' if expl == gt else 'F')] += 1
+    print('WAR %.3f UAR %.3f' % (war, uar))
+    print(' '.join('%s %.2f%%' % (k, v * 100 / len(lines)) for k, v in cells.items()))
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'differential':
         differential()
+    elif sys.argv[1] == 'score':
+        score(*sys.argv[2:5])
     else:
         for p in sys.argv[2:]:
             ref(p)
