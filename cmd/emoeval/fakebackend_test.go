@@ -43,7 +43,9 @@ func (e echo) Predict(_ context.Context, tasks []runner.Task) ([]runner.Result, 
 func echoKind() backend.Kind {
 	return backend.Kind{
 		Name: "echo",
-		New:  func() backend.Config { return &echoConfig{Common: backend.Common{Variants: []variant.Variant{variant.AV}}} },
+		New: func() backend.Config {
+			return &echoConfig{Common: backend.Common{Variants: []variant.Variant{variant.AV}}}
+		},
 		Open: func(_ context.Context, c backend.Config, _ backend.Deps) (*backend.Model, error) {
 			return &backend.Model{Backend: echo{c.(*echoConfig).Answer}, Concurrency: 1, BatchSize: 16, Explains: true}, nil
 		},

@@ -98,7 +98,7 @@ func TestRules(t *testing.T) {
 		// weighs several emotions that conflict
 		{"undetermined", "dfew", "His face is hidden. His emotion cannot be determined.", unknownLabel},
 		{"undetermined list", "mafw", "It is hard to tell whether he is angry or sad.", unknownLabel},
-		{"undetermined part", "dfew", "Her face cannot be seen, so the emotion cannot be determined from the video. "+
+		{"undetermined part", "dfew", "Her face cannot be seen, so the emotion cannot be determined from the video. " +
 			"In the audio she sobs. Therefore she is sad.", "sad"},
 		{"conflict", "mafw", "Possible emotions: amusement, irritation, embarrassment, fear.", unknownLabel},
 		{"conflict resolved", "mafw", "Possible emotions: amusement, irritation, fear; mainly irritation.", "anger"},
