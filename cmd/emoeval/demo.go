@@ -12,9 +12,9 @@ import (
 )
 
 type demoOptions struct {
-	Out    string
-	Seed   int64
-	Format string
+	Out  string
+	Seed int64
+	terminalOptions
 }
 
 func newDemoCmd(f *factory, runF func(*demoOptions) error) *cobra.Command {
@@ -34,7 +34,7 @@ marked synthetic.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			if err := checkFormat(opts.Format); err != nil {
+			if err := opts.check(); err != nil {
 				return err
 			}
 			var progress runner.Progress
@@ -52,7 +52,7 @@ marked synthetic.`,
 			if err != nil {
 				return err
 			}
-			if err := printTables(f.Out, headline(res.Tables), opts.Format); err != nil {
+			if err := opts.print(f.Out, headline(res.Tables)); err != nil {
 				return err
 			}
 			c := res.Counts
@@ -65,6 +65,6 @@ marked synthetic.`,
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "demo-out", "directory for the demo's data, configuration and run")
 	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "seed of the synthetic data and simulated models")
-	cmd.Flags().StringVar(&opts.Format, "format", "txt", "tables on standard output: txt, md or none")
+	opts.terminalOptions.addFlags(cmd.Flags())
 	return cmd
 }

@@ -12,7 +12,7 @@ type mergeOptions struct {
 	Shards []string
 	Out    string
 	Force  bool
-	Format string
+	terminalOptions
 }
 
 func newMergeCmd(f *factory, runF func(*mergeOptions) error) *cobra.Command {
@@ -31,7 +31,7 @@ equals that of the same run on one machine.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			if err := checkFormat(opts.Format); err != nil {
+			if err := opts.check(); err != nil {
 				return err
 			}
 			res, err := pipeline.Merge(cmd.Context(), pipeline.MergeOptions{
@@ -40,7 +40,7 @@ equals that of the same run on one machine.`,
 			if err != nil {
 				return err
 			}
-			if err := printTables(f.Out, headline(res.Tables), opts.Format); err != nil {
+			if err := opts.print(f.Out, headline(res.Tables)); err != nil {
 				return err
 			}
 			fmt.Fprintf(f.ErrOut, "merged %d shards into %s\n", len(opts.Shards), res.Dir)
@@ -52,7 +52,7 @@ equals that of the same run on one machine.`,
 	}
 	cmd.Flags().StringVarP(&opts.Out, "output", "o", "", "merged run directory (required)")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite a directory made with another configuration")
-	cmd.Flags().StringVar(&opts.Format, "format", "none", "tables on standard output: txt, md or none")
+	opts.terminalOptions.addFlags(cmd.Flags())
 	_ = cmd.MarkFlagRequired("output")
 	return cmd
 }

@@ -20,7 +20,7 @@ type runOptions struct {
 	Shard      string
 	ShardCount int
 	Grace      time.Duration
-	Format     string
+	terminalOptions
 }
 
 func newRunCmd(f *factory, runF func(*runOptions) error) *cobra.Command {
@@ -59,13 +59,13 @@ array). Join shard runs with emoeval merge.`,
 	fl.StringVar(&opts.Shard, "shard", "", "run shard I/N of the clips")
 	fl.IntVar(&opts.ShardCount, "shard-count", 0, "number of shards; the index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
 	fl.DurationVar(&opts.Grace, "grace", 10*time.Second, "how long in-flight requests may finish after Ctrl-C")
-	fl.StringVar(&opts.Format, "format", "txt", "tables on standard output: txt, md or none")
+	opts.terminalOptions.addFlags(fl)
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }
 
 func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
-	if err := checkFormat(opts.Format); err != nil {
+	if err := opts.check(); err != nil {
 		return err
 	}
 	var shard runner.Shard
@@ -110,7 +110,7 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := printTables(f.Out, headline(res.Tables), opts.Format); err != nil {
+	if err := opts.print(f.Out, headline(res.Tables)); err != nil {
 		return err
 	}
 	c := res.Counts

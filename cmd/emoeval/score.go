@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,7 +10,6 @@ import (
 	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/pipeline"
 	"github.com/emoeval/emoeval/reports"
-	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 type scoreOptions struct {
@@ -33,10 +31,10 @@ type scoreOptions struct {
 	Out         string
 	Force       bool
 	JSON        string
-	Format      string
-	Formats     []string
-	Reference   bool
-	Examples    int
+	terminalOptions
+	Formats   []string
+	Reference bool
+	Examples  int
 }
 
 func newScoreCmd(f *factory, runF func(*scoreOptions) error) *cobra.Command {
@@ -86,7 +84,7 @@ answers and replies and counts every normalisation.`,
 	fl.StringVar(&opts.Out, "out", "", "also write a run directory: predictions, judgments, summary, manifest, report/")
 	fl.BoolVar(&opts.Force, "force", false, "overwrite a run directory made with other options")
 	fl.StringVar(&opts.JSON, "json", "", "write summary.json to this file")
-	fl.StringVar(&opts.Format, "format", "txt", "tables on standard output: txt, md or none")
+	opts.terminalOptions.addFlags(fl)
 	fl.StringSliceVar(&opts.Formats, "formats", reports.Formats(), "report formats under --out")
 	fl.BoolVar(&opts.Reference, "reference", true, "show the published numbers beside the results")
 	fl.IntVar(&opts.Examples, "examples", 3, "correct-but-inconsistent explanations per model in report.pdf")
@@ -96,7 +94,7 @@ answers and replies and counts every normalisation.`,
 }
 
 func runScore(cmd *cobra.Command, f *factory, opts *scoreOptions) error {
-	if err := checkFormat(opts.Format); err != nil {
+	if err := opts.check(); err != nil {
 		return err
 	}
 	if opts.Examples < 0 || opts.Bootstrap < 0 {
@@ -167,7 +165,7 @@ func runScore(cmd *cobra.Command, f *factory, opts *scoreOptions) error {
 			return err
 		}
 	}
-	if err := printTables(f.Out, res.Tables, opts.Format); err != nil {
+	if err := opts.print(f.Out, res.Tables); err != nil {
 		return err
 	}
 	if opts.Out != "" {
@@ -176,54 +174,12 @@ func runScore(cmd *cobra.Command, f *factory, opts *scoreOptions) error {
 	return nil
 }
 
-// checkFormat validates --format before any work.
-func checkFormat(format string) error {
-	switch format {
-	case "txt", "md", "none":
-		return nil
-	}
-	return usageError("--format %q: use txt, md or none", format)
-}
-
 // checkModelName refuses names that would vanish or split a table row.
 func checkModelName(flag, name string) error {
 	if strings.TrimSpace(name) == "" || strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 		return usageError("%s: the name %q is blank or holds control characters", flag, name)
 	}
 	return nil
-}
-
-// printTables writes tables to standard output, separated by blank lines.
-func printTables(w io.Writer, tabs []*tabular.Table, format string) error {
-	if format == "none" {
-		return nil
-	}
-	for i, t := range tabs {
-		if i > 0 {
-			if _, err := io.WriteString(w, "\n"); err != nil {
-				return err
-			}
-		}
-		if err := t.Render(w, format); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// headline keeps the tables a run prints on the terminal: recognition, per-class recall, the
-// quarter tables, modality, judge agreement and comparisons. The rest (confusion matrices,
-// interval tables) are in the run's report/.
-func headline(tabs []*tabular.Table) []*tabular.Table {
-	var out []*tabular.Table
-	for _, t := range tabs {
-		switch {
-		case t.ID == "recognition", t.ID == "per-class", t.ID == "modality", t.ID == "agreement", t.ID == "comparisons",
-			strings.HasPrefix(t.ID, "quarter-") && !strings.HasPrefix(t.ID, "quarter-ci-"):
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 // commandLine is the command as the user typed it, shell-quoted, for manifests and reports.

@@ -22,7 +22,7 @@ func ExampleTable_Render() {
 	//
 	// | Model | UAR (%) |
 	// | :--- | ---: |
-	// | a\|b &lt;model&gt; | 67.778 |
+	// | a\|b \<model> | 67.778 |
 	// | *MIGR-7B* † | *67.78* |
 	//
 	// † Reported: published numbers from the cited sources, not computed by emoeval.

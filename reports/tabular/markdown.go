@@ -68,24 +68,30 @@ func markdownCell(c Cell, reported, first bool) string {
 	return s
 }
 
-// EscapeMarkdown escapes text for inline Markdown, in a paragraph or a table cell: backslash,
-// pipe and the inline markup characters are backslash-escaped, '<', '>' and '&' become entities
-// (so no raw HTML or entity reaches the reader), and line breaks become <br>. Sanitize text
-// from outside first. Block markers at the start of a line are the caller's concern.
+// EscapeMarkdown escapes text for inline Markdown, in a paragraph or a table cell, and only what
+// Markdown needs, so that it still reads well as plain text ("p <0.0001" stays as it is):
+// backslash, pipe and the inline markup characters are backslash-escaped; '<' only where it could
+// open an HTML tag, comment or autolink, and '&' only where it could start an entity, so that no
+// raw HTML or entity reaches the reader; line breaks become <br>. Sanitize text from outside
+// first. Block markers at the start of a line are the caller's concern.
 func EscapeMarkdown(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for _, r := range s {
+	for i, r := range s {
 		switch r {
 		case '\\', '|', '*', '_', '`', '[', ']', '~', '$':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
+			if next := nextByte(s, i); isASCIILetter(next) || next == '/' || next == '!' || next == '?' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte('<')
 		case '&':
-			b.WriteString("&amp;")
+			if next := nextByte(s, i); isASCIILetter(next) || next == '#' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte('&')
 		case '\n':
 			b.WriteString("<br>")
 		default:
@@ -94,6 +100,15 @@ func EscapeMarkdown(s string) string {
 	}
 	return b.String()
 }
+
+func nextByte(s string, i int) byte {
+	if i+1 < len(s) {
+		return s[i+1]
+	}
+	return 0
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // escapeBlockStart escapes a marker that would make a paragraph's first line a heading, list
 // item, quote or rule. Indentation that would make code is assumed trimmed already.

@@ -29,7 +29,7 @@ func (t *Table) Render(w io.Writer, format string) error {
 	var err error
 	switch format {
 	case TXT:
-		err = t.renderText(bw)
+		err = t.renderText(bw, 0)
 	case MD:
 		err = t.renderMarkdown(bw)
 	case TeX:

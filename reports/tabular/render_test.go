@@ -160,7 +160,9 @@ func TestEscapers(t *testing.T) {
 		want string
 	}{
 		{"md pipe", EscapeMarkdown, `a|b\c`, `a\|b\\c`},
-		{"md html", EscapeMarkdown, `<b>&amp;</b>`, `&lt;b&gt;&amp;amp;&lt;/b&gt;`},
+		{"md html", EscapeMarkdown, `<b>&amp;</b>`, `\<b>\&amp;\</b>`},
+		{"md comparison", EscapeMarkdown, "p <0.0001 & a > b", "p <0.0001 & a > b"},
+		{"md comment", EscapeMarkdown, "<!-- x --> &#60;", `\<!-- x --> \&#60;`},
 		{"md inline", EscapeMarkdown, "*_`[]~$", "\\*\\_\\`\\[\\]\\~\\$"},
 		{"md newline", EscapeMarkdown, "a\nb", "a<br>b"},
 		{"tex specials", EscapeLaTeX, `%&$#_{}~^\`, `\%\&\$\#\_\{\}\textasciitilde{}\textasciicircum{}\textbackslash{}`},
