@@ -72,7 +72,7 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 		return nil, err
 	}
 	rd := &runDir{path: o.Out}
-	if err := rd.open(RunOptions{Force: o.Force}, mans[0].ConfigSHA256); err != nil {
+	if err := rd.open(RunOptions{Force: o.Force, Now: o.Now}, mans[0].ConfigSHA256); err != nil {
 		return nil, err
 	}
 	defer rd.close()

@@ -13,6 +13,8 @@ import (
 	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/variant"
+	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/lockfile"
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/judges/replay"
@@ -25,6 +27,7 @@ import (
 type runDir struct {
 	path  string
 	stage string
+	lock  *lockfile.Lock
 }
 
 // open checks that the directory may take this run, prepares it and starts the staging area.
@@ -38,6 +41,20 @@ func (r *runDir) open(o RunOptions, hash string) error {
 		return err
 	}
 	if err := os.MkdirAll(r.path, 0o755); err != nil {
+		return err
+	}
+	// One writer per run directory; checked again under the lock, which another writer may
+	// have held while the first check ran.
+	lock, err := lockfile.Acquire(r.path, o.Now())
+	if err != nil {
+		var held *lockfile.HeldError
+		if errors.As(err, &held) {
+			return inputerr.Wrap("", err)
+		}
+		return err
+	}
+	r.lock = lock
+	if err := CheckRunDir(r.path, hash, o.Force); err != nil {
 		return err
 	}
 	removeStale(r.path)
@@ -59,11 +76,12 @@ func (r *runDir) begin(m *Manifest) error {
 	return WriteJSON(filepath.Join(r.path, PartialManifestFile), m)
 }
 
-// close removes what a run that did not publish leaves behind.
+// close removes what a run that did not publish leaves behind, and lets the directory go.
 func (r *runDir) close() {
 	if r.stage != "" {
 		os.RemoveAll(r.stage)
 	}
+	r.lock.Release()
 }
 
 // publish finishes the run directory: it writes the summary, the MI table (nil: none) and the
@@ -97,7 +115,7 @@ func (r *runDir) publish(ctx context.Context, summary *metrics.Summary, mi *moda
 		return nil, err
 	}
 	os.Remove(filepath.Join(r.path, PartialManifestFile))
-	return RenderReport(ctx, r.path, report)
+	return renderReport(ctx, r.path, report)
 }
 
 // clearOtherResults deletes the results of another configuration (a run forced into its

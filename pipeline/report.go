@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/lockfile"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports"
@@ -44,17 +46,37 @@ func ReadSummary(path string) (*metrics.Summary, error) {
 }
 
 // RenderReport renders a run directory's report/ from its files, without calling any model.
-// The new report replaces the old one only when complete; formats not asked for stay.
+// The new report replaces the old one only when complete; formats not asked for stay. It holds
+// the run directory's lock while it writes.
 func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string, error) {
 	if err := reports.CheckFormats(opts.Formats); err != nil {
 		return nil, err
 	}
+	if _, err := ReadManifest(dir); err != nil {
+		return nil, finishedErr(dir, err)
+	}
+	lock, err := lockfile.Acquire(dir, time.Now())
+	if err != nil {
+		return nil, inputerr.Wrap("", err)
+	}
+	defer lock.Release()
+	removeStale(dir)
+	return renderReport(ctx, dir, opts)
+}
+
+// finishedErr explains a run directory without a finished run's manifest.
+func finishedErr(dir string, err error) error {
+	if _, perr := readManifestFile(dir, PartialManifestFile); perr == nil {
+		return inputerr.New(dir, "the run has not finished (it was interrupted or is still going): run it again to finish it, then report")
+	}
+	return err
+}
+
+// renderReport renders the report of a run directory whose lock the caller holds.
+func renderReport(ctx context.Context, dir string, opts ReportOptions) ([]string, error) {
 	m, err := ReadManifest(dir)
 	if err != nil {
-		if _, perr := readManifestFile(dir, PartialManifestFile); perr == nil {
-			return nil, inputerr.New(dir, "the run has not finished (it was interrupted or is still going): run it again to finish it, then report")
-		}
-		return nil, err
+		return nil, finishedErr(dir, err)
 	}
 	if m.Finished.IsZero() {
 		return nil, inputerr.New(dir, "the run has not finished (it was interrupted or is still going): run it again to finish it, then report")

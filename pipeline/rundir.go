@@ -10,11 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/emoeval/emoeval/eval/backend"
 	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/lockfile"
 )
 
 // Files of a run directory (docs/formats.md "Run directory").
@@ -168,7 +170,7 @@ func WriteJSON(path string, v any) error {
 // set. A missing or empty directory is fine; so is one with the same configuration hash (a resume).
 func CheckRunDir(dir, configSHA256 string, force bool) error {
 	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && onlyLeftovers(entries)) {
 		return nil
 	}
 	if err != nil {
@@ -183,4 +185,16 @@ func CheckRunDir(dir, configSHA256 string, force bool) error {
 		return inputerr.New(dir, "this run directory was made with another configuration (sha256 %.12s…, now %.12s…); use another --out, or --force to overwrite its results (its response cache is kept)", m.ConfigSHA256, configSHA256)
 	}
 	return nil
+}
+
+// onlyLeftovers says whether a directory holds nothing but what a killed emoeval leaves: its
+// lock file and staging folders.
+func onlyLeftovers(entries []fs.DirEntry) bool {
+	for _, e := range entries {
+		n := e.Name()
+		if n != lockfile.Name && !strings.HasPrefix(n, ".staging-") && !strings.HasPrefix(n, ".report-") {
+			return false
+		}
+	}
+	return true
 }
