@@ -11,8 +11,9 @@ import (
 )
 
 // agreementNote is the agreement figure's caption.
-const agreementNote = "κ of the emotions two raters give the same explanations: 1 = full agreement, " +
-	"0 = chance level, below 0 = worse. n: explanations both labelled. n/a (grey): not compared."
+// It avoids "κ", which standalone PDF figures spell "kappa", wider than the line was measured.
+const agreementNote = "Cohen's kappa of the emotions two raters give the same explanations: 1 = full " +
+	"agreement, 0 = chance level, below 0 = worse. n: explanations both labelled. n/a (grey): not compared."
 
 // pairKappa is the agreement of one pair of raters: kappa over n items.
 type pairKappa struct {

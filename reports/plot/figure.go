@@ -1,9 +1,13 @@
 // Package plot draws emoeval's figures from a metrics.Summary with gonum/plot, as PNG, SVG or
-// PDF: recognition bars with interval whiskers, per-class recall, prediction × explanation
-// quarter bars per judge, row-normalised confusion heat maps per model, drift curves per judge,
-// description order by modality importance, and judge agreement. Colours are the Okabe–Ito
-// palette and ColorBrewer Blues (safe under colour-vision deficiencies); legends sit above the
-// data; every label is cleaned of untrusted bytes (CleanText) and cut when long.
+// PDF: recognition bars with bootstrap whiskers, per-class recall with Wilson whiskers,
+// prediction × explanation quarter bars per judge, row-normalised confusion heat maps per model,
+// drift curves per judge with per-bin n and Wilson whiskers, MI-aligned and visual-initiation
+// rates, description order by modality importance, and judge agreement with a colour scale.
+// Colours are the Okabe–Ito palette and ColorBrewer Blues and RdBu (safe under colour-vision
+// deficiencies); legends sit above the data and a caption under it says what whiskers and marks
+// mean; identifiers of categories are drawn as words (words.go); a metric undefined for a model
+// is left out or drawn as "n/a", never as 0; every label is cleaned of untrusted bytes
+// (CleanText) and cut when long.
 package plot
 
 import (

@@ -306,6 +306,11 @@ func TestUndefinedIsNotZero(t *testing.T) {
 			m.MIOrder = map[string]map[string]int{"vision": {"no_desc": 612}, "audio": {"no_desc": 287}}
 			m.MIAligned = ptr(0)
 		}), &want{nan, 55}},
+		{"no description tags, as metrics now writes it", mod(func(m *metrics.Modality) {
+			*m = metrics.Modality{DescriptionTags: false, MISource: "variants", VisualInitiation: ptr(0.55), VisualInitiationN: 40}
+		}), &want{nan, 55}},
+		{"description tags said, order shares absent", mod(func(m *metrics.Modality) { m.DescriptionTags, m.Order = true, nil }),
+			&want{100 * (551.0 + 209) / (612 + 287), 55}},
 		{"a measured 0 stays 0", mod(func(m *metrics.Modality) { m.VisualInitiation = ptr(0) }), &want{100 * (551.0 + 209) / (612 + 287), 0}},
 		{"nothing defined: no figure", mod(func(m *metrics.Modality) { m.MIAligned, m.VisualInitiation = nil, nil }), nil},
 		{"no modality: no figure", mod(func(m *metrics.Modality) { *m = metrics.Modality{} }), nil},
@@ -349,6 +354,22 @@ func TestUndefinedIsNotZero(t *testing.T) {
 		tiny := slices.Index(d.models, "tiny")
 		if tiny < 0 || !math.IsNaN(d.bars.values[tiny][0]) || !math.IsNaN(d.bars.values[tiny][1]) {
 			t.Errorf("tiny (no tags, no visual initiation) = %v, want n/a twice", d.bars.values)
+		}
+	})
+	t.Run("MI order leaves out, and names, a model without description tags", func(t *testing.T) {
+		s := fixtureSummary()
+		s.Models["r1-omni"].Modality = &metrics.Modality{MISource: "variants", VisualInitiation: ptr(0.83), VisualInitiationN: 2100}
+		f, err := MIOrder(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range f.Plot.Y.Tick.Marker.Ticks(f.Plot.Y.Min, f.Plot.Y.Max) {
+			if strings.HasPrefix(tk.Label, "r1-omni") {
+				t.Errorf("row %q drawn for a model without description tags", tk.Label)
+			}
+		}
+		if !strings.Contains(f.Note, "no description tags: r1-omni.") {
+			t.Errorf("caption %q does not name the model left out", f.Note)
 		}
 	})
 	t.Run("per-class recall of a class without clips", func(t *testing.T) {
@@ -453,6 +474,19 @@ func TestCaptionAndCountsKeepThePlotSize(t *testing.T) {
 	for _, l := range lines {
 		if noteStyle().Width(l) > f.Width-2*figPad {
 			t.Errorf("caption line %q wider than the figure", l)
+		}
+	}
+}
+
+func TestCP1252(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Cohen's κ", "Cohen's kappa"},
+		{"−0.5 · n=3 — ok…", "-0.5 \xb7 n=3 \x97 ok\x85"},
+		{"中", "?"},
+	}
+	for _, tt := range tests {
+		if got := cp1252(tt.in); got != tt.want {
+			t.Errorf("cp1252(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -44,14 +44,17 @@ func edgeSummary() *metrics.Summary {
 	return s
 }
 
-// TestLook writes the figures of the fixture and of edgeSummary as PNG into $LOOKDIR/fixture
-// and $LOOKDIR/edge, to be looked at.
+// TestLook writes the figures of the fixture, of edgeSummary and of the fixture with a model
+// without description tags as metrics now writes it, as PNG into $LOOKDIR/fixture, edge and
+// current, to be looked at.
 func TestLook(t *testing.T) {
 	dir := os.Getenv("LOOKDIR")
 	if dir == "" {
 		t.Skip("set LOOKDIR to write the figures as PNG")
 	}
-	for name, s := range map[string]*metrics.Summary{"fixture": fixtureSummary(), "edge": edgeSummary()} {
+	current := fixtureSummary() // r1-omni as metrics now writes a model without description tags
+	current.Models["r1-omni"].Modality = &metrics.Modality{MISource: "variants", VisualInitiation: ptr(0.83), VisualInitiationN: 2100}
+	for name, s := range map[string]*metrics.Summary{"fixture": fixtureSummary(), "edge": edgeSummary(), "current": current} {
 		out := filepath.Join(dir, name)
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			t.Fatal(err)
@@ -81,5 +84,20 @@ func TestLookSmall(t *testing.T) {
 		if err := Save(f, filepath.Join(out, f.Name+".png"), f.Width/2, f.Height/2); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestLookPDF writes the edge figures as standalone PDF into $LOOKDIR/pdf.
+func TestLookPDF(t *testing.T) {
+	dir := os.Getenv("LOOKDIR")
+	if dir == "" {
+		t.Skip("set LOOKDIR to write the figures as PDF")
+	}
+	out := filepath.Join(dir, "pdf")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := All(context.Background(), edgeSummary(), out, []string{"pdf"}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/emoeval/emoeval/metrics"
 )
@@ -23,10 +24,13 @@ var (
 // (vision first, audio first, none), as horizontal 100 % bars grouped by model. An MI-guided
 // model should start from vision on vision clips and from audio on audio clips.
 func MIOrder(s *metrics.Summary) (*Figure, error) {
-	var withMI []string
+	var withMI, noTags []string
 	var classes, orders []string
 	for _, name := range models(s) {
 		mo := s.Models[name].Modality
+		if mo != nil && mo.MISource != "" && len(mo.MIOrder) == 0 && !writesTags(mo) {
+			noTags = append(noTags, name)
+		}
 		if mo == nil || len(mo.MIOrder) == 0 {
 			continue
 		}
@@ -77,9 +81,13 @@ func MIOrder(s *metrics.Summary) (*Figure, error) {
 	p, _ := rowsPlot(labels, ys, "share of the model's outputs for these clips (%)")
 	bars.y = ys
 	p.Add(&bars)
+	note := miNote + " " + orderNote
+	if len(noTags) > 0 {
+		note += " Not shown, as they write no description tags: " + strings.Join(displayNames(noTags), ", ") + "."
+	}
 	return withExtras(&Figure{
 		Name: "mi-order", Title: "Description order by modality importance (MI)", Plot: p,
-		Legend: legend, Synthetic: s.Synthetic, Note: miNote + " " + orderNote,
+		Legend: legend, Synthetic: s.Synthetic, Note: note,
 		Width: 6.5 * 72, Height: rowsHeight(len(labels), 1.9),
 	}), nil
 }
@@ -185,8 +193,12 @@ func miEligible(mo *metrics.Modality) int {
 
 // writesTags reports whether some of the model's outputs carry a description tag (start with a
 // vision or an audio description). MI alignment of a model that never writes them is not
-// measured: its 0 would read as "always misaligned".
+// measured: its 0 would read as "always misaligned". Summaries written before
+// Modality.DescriptionTags existed lack it, so the orders are looked at too.
 func writesTags(mo *metrics.Modality) bool {
+	if mo.DescriptionTags {
+		return true
+	}
 	for order, share := range mo.Order {
 		if order != "no_desc" && share > 0 {
 			return true

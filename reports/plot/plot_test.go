@@ -211,6 +211,9 @@ func TestAllDegenerateSummaries(t *testing.T) {
 		{"nil model entry and unknown order name", &metrics.Summary{ModelOrder: []string{"ghost"},
 			Models: map[string]*metrics.ModelSummary{"ghost": nil}}, nil},
 		{"forty models", manyModels(40), []string{"recognition", "per-class-recall", "quarter-gpt", "confusion-m00"}},
+		{"a small model, a class without clips, a negative kappa", edgeSummary(), []string{"recognition", "per-class-recall",
+			"quarter-lexicon", "quarter-gpt", "confusion-r1-omni", "confusion-migr", "confusion-erv-7b-b-amp-b", "confusion-tiny",
+			"drift-lexicon", "modality", "mi-order", "judge-agreement"}},
 		{"judge agreement only from per-model matrices", &metrics.Summary{Agreement: []metrics.Agreement{
 			{A: "a", B: "b", Model: "m1", Matrix: [][]int{{5, 1}, {2, 4}}},
 			{A: "a", B: "b", Model: "m2", Matrix: [][]int{{3, 0}, {0, 3}}},

@@ -63,18 +63,25 @@ func CleanText(s string, maxRunes int) string {
 }
 
 // cp1252 re-encodes UTF-8 text as Windows-1252, the only encoding gonum's PDF canvas writes
-// correctly; a character outside it becomes '?'.
+// correctly; a character outside it becomes its pdfFallback spelling, else '?'.
 func cp1252(s string) string {
 	b := make([]byte, 0, len(s))
 	for _, r := range s {
 		c, ok := charmap.Windows1252.EncodeRune(r)
-		if !ok {
-			c = '?'
+		switch {
+		case ok:
+			b = append(b, c)
+		case pdfFallback[r] != "":
+			b = append(b, pdfFallback[r]...)
+		default:
+			b = append(b, '?')
 		}
-		b = append(b, c)
 	}
 	return string(b)
 }
+
+// pdfFallback spells, in Windows-1252, characters the figures themselves draw that it lacks.
+var pdfFallback = map[rune]string{'κ': "kappa", '−': "-"}
 
 // label is CleanText in display order: what every figure draws.
 func label(s string, maxRunes int) string { return VisualOrder(CleanText(s, maxRunes)) }
