@@ -101,11 +101,11 @@ func finishedSummary(dir string) (*metrics.Summary, error) {
 // McNemar tests.
 func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary, bm, cm string) ([]metrics.Comparison, error) {
 	labels := &datasets.LabelSet{Name: s.Dataset, Labels: s.Labels}
-	b, err := readRows(o.Base)
+	b, err := ReadRows(o.Base)
 	if err != nil {
 		return nil, err
 	}
-	c, err := readRows(o.Cand)
+	c, err := ReadRows(o.Cand)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary
 	if bm == cm {
 		baseKey, candKey = "baseline", "candidate"
 	}
-	preds := append(rowsOf(b.preds, bm, baseKey), rowsOf(c.preds, cm, candKey)...)
+	preds := append(rowsOf(b.Predictions, bm, baseKey), rowsOf(c.Predictions, cm, candKey)...)
 	if err := sameClips(o, preds, baseKey, candKey); err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary
 	for _, r := range []struct {
 		rows        []judges.Judgment
 		model, role string
-	}{{b.judged, bm, baseKey}, {c.judged, cm, candKey}} {
+	}{{b.Judgments, bm, baseKey}, {c.Judgments, cm, candKey}} {
 		for _, j := range r.rows {
 			// Only judges both runs share are compared.
 			if j.Model == r.model && slices.Contains(s.Judges, j.Judge) {
@@ -155,7 +155,7 @@ func pairedComparisons(ctx context.Context, o CompareOptions, s *metrics.Summary
 	if err := scoreRows(builder, models, s.Judges, preds, judged); err != nil {
 		return nil, err
 	}
-	builder.SetMI(firstMI(b.mi, c.mi))
+	builder.SetMI(firstMI(b.MI, c.MI))
 	sum, err := builder.Summary()
 	if err != nil {
 		return nil, err

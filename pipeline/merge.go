@@ -83,13 +83,13 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 		miParts []*modality.Table
 	)
 	for _, d := range o.Shards {
-		r, err := readRows(d)
+		r, err := ReadRows(d)
 		if err != nil {
 			return nil, err
 		}
-		preds, judged = append(preds, r.preds...), append(judged, r.judged...)
-		if r.mi != nil {
-			miParts = append(miParts, r.mi)
+		preds, judged = append(preds, r.Predictions...), append(judged, r.Judgments...)
+		if r.MI != nil {
+			miParts = append(miParts, r.MI)
 		}
 	}
 	if err := checkCoverage(s, sel.clips, preds, o.Shards); err != nil {

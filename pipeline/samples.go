@@ -110,27 +110,27 @@ func scoreRows(b *metrics.Builder, models []scoredModel, judgeOrder []string, pr
 	return nil
 }
 
-// runRows are a run directory's rows.
-type runRows struct {
-	preds  []predictions.Prediction
-	judged []judges.Judgment
-	mi     *modality.Table // nil without modality.parquet
+// Rows are a run directory's rows, as every command that reads a run back scores them.
+type Rows struct {
+	Predictions []predictions.Prediction
+	Judgments   []judges.Judgment
+	MI          *modality.Table // nil without modality.parquet
 }
 
-// readRows reads a run directory's predictions, judgments and MI table.
-func readRows(dir string) (*runRows, error) {
-	r := &runRows{}
+// ReadRows reads a run directory's predictions, judgments and MI table.
+func ReadRows(dir string) (*Rows, error) {
+	r := &Rows{}
 	var err error
-	if r.preds, err = predictions.ReadPredictions(filepath.Join(dir, PredictionsFile)); err != nil {
+	if r.Predictions, err = predictions.ReadPredictions(filepath.Join(dir, PredictionsFile)); err != nil {
 		return nil, err
 	}
 	if jp := filepath.Join(dir, JudgmentsFile); fileExists(jp) {
-		if r.judged, err = judges.ReadJudgments(jp); err != nil {
+		if r.Judgments, err = judges.ReadJudgments(jp); err != nil {
 			return nil, err
 		}
 	}
 	if mp := filepath.Join(dir, ModalityFile); fileExists(mp) {
-		if r.mi, err = modality.ReadParquet(mp); err != nil {
+		if r.MI, err = modality.ReadParquet(mp); err != nil {
 			return nil, err
 		}
 	}
