@@ -97,6 +97,7 @@ const (
 	jPresent uint8 = 1 << iota
 	jFallback
 	jErr
+	jAbstained
 )
 
 // names interns short strings (statuses, normalisation kinds) into small indexes.
@@ -345,6 +346,9 @@ func (b *Builder) AddJudgment(model, judge, clipID string, o JudgeOutcome) error
 	}
 	if o.Err {
 		r.flags |= jErr
+	}
+	if o.Abstained {
+		r.flags |= jAbstained
 	}
 	if r.norm, err = b.normMask(o.Normalized); err != nil {
 		return fmt.Errorf("judge %s model %s clip %s: normalisations: %w", judge, model, clipID, err)

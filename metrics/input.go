@@ -46,6 +46,9 @@ type JudgeOutcome struct {
 	Emotion  string
 	Fallback bool // the faithful protocol mapped an unusable reply to neutral
 	Err      bool // the judge call failed
+	// Abstained: the judge said it cannot tell (Emotion is unknown); counted apart from errors
+	// and from emotions outside the label set.
+	Abstained bool
 	// Normalized lists the robust protocol's reply normalisations, comma-separated.
 	Normalized string
 	// SentenceLabels holds one emotion per explanation sentence, in order ("" when the

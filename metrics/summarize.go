@@ -271,6 +271,9 @@ func (b *Builder) reliability(v *view, j int, cells [nCells]int64) *Reliability 
 		if int(o.emotion) == b.k {
 			rel.Unknown++
 		}
+		if o.flags&jAbstained != 0 {
+			rel.Abstained++
+		}
 		for i := range normCount {
 			if o.norm&(1<<i) != 0 {
 				normCount[i]++

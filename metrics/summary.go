@@ -127,7 +127,8 @@ type Reliability struct {
 	EEA            float64        `json:"eea"`              // TT + FT
 	Fallback       float64        `json:"fallback"`         // share of replies the migr fallback mapped to neutral
 	Errors         int            `json:"errors"`           // judge calls that failed
-	Unknown        int            `json:"unknown"`          // judge emotions outside the label set
+	Unknown        int            `json:"unknown"`          // judge emotions outside the label set, abstentions included
+	Abstained      int            `json:"abstained"`        // the judge said it cannot tell: unknown, and counted as not matching the truth
 	Normalizations map[string]int `json:"normalizations,omitempty"`
 }
 

@@ -40,7 +40,7 @@ func sampleOf(p predictions.Prediction) metrics.Sample {
 // outcomeOf is the metrics outcome of a judgments.parquet row.
 func outcomeOf(j judges.Judgment) metrics.JudgeOutcome {
 	return metrics.JudgeOutcome{Emotion: j.Emotion, Fallback: j.Fallback, Err: j.Error != "", Normalized: j.Normalized,
-		SentenceLabels: j.SentenceLabels}
+		SentenceLabels: j.SentenceLabels, Abstained: j.Abstained}
 }
 
 // judged says whether a prediction row's explanation goes to the judges: an output with text

@@ -35,6 +35,7 @@ type Judge struct {
 	batch   int // fixed batch size; 0 when dynamic
 	size    int // sentences per run: batch, or the configured or device's default
 	info    ortenv.SessionInfo
+	rt      *ortenv.Runtime
 
 	mu      sync.Mutex
 	session *ortenv.Session
@@ -68,7 +69,7 @@ func New(ctx context.Context, cfg Config) (*Judge, error) {
 	if err != nil {
 		return nil, &inputerr.Error{File: cfg.ModelPath, Msg: fmt.Sprintf("judge %q: not a usable ONNX model", cfg.Name), Err: err}
 	}
-	j := &Judge{cfg: cfg, enc: enc}
+	j := &Judge{cfg: cfg, enc: enc, rt: rt}
 	if err := j.bind(ins, outs); err != nil {
 		return nil, err
 	}

@@ -177,12 +177,16 @@ type sentenceState struct {
 	retros          int // reweightings of earlier hits so far
 	tier            uint8
 	contrastAtStart bool
-	// undetermined: the sentence says an emotion cannot be determined; voiding: its emotion
+	// undetermined: the sentence says an emotion cannot be determined (a strong cue, or a weak
+	// one, "unclear", in a sentence about the emotion: generic or voided); voiding: its emotion
 	// words count for nothing from the clause of that cue (from the last contrast, for a strong
 	// cue) to the next contrast, or to the end of the concessive clause it is in (voidConc).
 	// clauseHit0 and contrastHit0 are the first hits of the current clause and of the part after
 	// the last contrast.
 	undetermined bool
+	weakUndet    bool
+	generic      bool // an "emotion"/"feeling"/"expression" word, or a conclusion cue
+	voided       bool // some emotion word was voided
 	voiding      bool
 	voidConc     bool
 	clauseHit0   int
@@ -270,8 +274,9 @@ func (lx *lexicon) score(toks []token, sc *scratch, scores []float64) sentenceFa
 		}
 	}
 	sc.hits = st.hits
+	undetermined := st.undetermined || st.weakUndet && (st.generic || st.voided)
 	return sentenceFacts{tier: st.tier, contrastAtStart: st.contrastAtStart, hits: counted,
-		undetermined: st.undetermined, dominant: st.dominant, named: bits.OnesCount64(named)}
+		undetermined: undetermined, dominant: st.dominant, named: bits.OnesCount64(named)}
 }
 
 // step moves the sentence state over a unit (not a word without meaning: plainWords does those);
@@ -319,6 +324,9 @@ func (st *sentenceState) step(u unit, beforeClause bool) {
 	if f&fOthers != 0 {
 		st.reweight(othersW)
 		st.others = othersW
+	}
+	if f&(fGeneric|fConclusion) != 0 {
+		st.generic = true // the sentence is about the emotion: "emotion", "the emotion is"
 	}
 	if f&fGeneric != 0 && st.negTTL > 0 {
 		st.addHit(-1) // "no emotion", "without any expression"
@@ -396,10 +404,13 @@ func (st *sentenceState) plainWords(n int) {
 func (st *sentenceState) undeterminedAt(strong bool) {
 	from := st.clauseHit0
 	if strong {
-		from = st.contrastHit0
+		from, st.undetermined = st.contrastHit0, true
+	} else {
+		st.weakUndet = true
 	}
-	st.undetermined, st.voiding, st.voidConc = true, true, st.concOpen
+	st.voiding, st.voidConc = true, st.concOpen
 	for i := from; i < len(st.hits); i++ {
+		st.voided = st.voided || st.hits[i].w != 0
 		st.hits[i].w = 0
 	}
 }
@@ -493,7 +504,7 @@ func (st *sentenceState) addHit(entryID int32) {
 	st.local, st.localTTL = 1, 0
 	w *= st.hedge * st.phase * st.other * st.concessive * st.main * st.contrast * st.others
 	if st.voiding {
-		w = 0
+		w, st.voided = 0, true
 	}
 	chain := int32(len(st.hits))
 	if st.last >= 0 && st.gapClean && st.gapUnits > 0 {

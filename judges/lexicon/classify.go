@@ -38,8 +38,8 @@ type Result struct {
 	// Emotion is a label of the judge's label set: the label with the highest score, or
 	// datasets.Unknown when the judge abstains.
 	Emotion string
-	// Abstained is set when the judge names no emotion: no label reaches the minimum evidence, or
-	// the explanation ends by saying the emotion cannot be determined.
+	// Abstained is set when the judge names no emotion: no label reaches the minimum evidence,
+	// the explanation ends by saying the emotion cannot be determined, or its cues conflict.
 	Abstained bool
 	// Scores holds each label's weighted evidence over the whole explanation (labels with none
 	// left out).
@@ -61,19 +61,19 @@ type SentenceResult struct {
 
 // scratch holds one classification's buffers, reused through the Judge's pool.
 type scratch struct {
-	word     []byte
-	toks     []token
-	sents    []sentence
-	hits     []hit
-	scores   []float64 // len(sents) × labels
-	weights  []float64 // per sentence
-	tiers    []uint8   // per sentence: its conclusion tier
-	dominant []bool    // per sentence: it names fewer than conflictNamed emotions, or says which dominates
-	best     []int     // per sentence: pick of its scores
-	total    []float64 // per label
-	order    []int
-	trace    []byte
-	abstain  abstention
+	word    []byte
+	toks    []token
+	sents   []sentence
+	hits    []hit
+	scores  []float64 // len(sents) × labels
+	weights []float64 // per sentence
+	tiers   []uint8   // per sentence: its conclusion tier
+	settled []bool    // per sentence: it names fewer than conflictNamed emotions, or says which dominates
+	best    []int     // per sentence: pick of its scores
+	total   []float64 // per label
+	order   []int
+	trace   []byte
+	abstain abstention
 	// invalidUTF8: scan met a byte that is not valid UTF-8. Every other non-ASCII byte it
 	// steps over as part of a valid character, and sentences start and end at character
 	// boundaries, so without one every sentence's text is valid as it is.
@@ -87,7 +87,7 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 	n := len(lx.labels)
 	sc.scores = resize(sc.scores, len(sc.sents)*n)
 	sc.weights = resize(sc.weights, len(sc.sents))
-	sc.tiers, sc.best, sc.dominant = sc.tiers[:0], sc.best[:0], sc.dominant[:0]
+	sc.tiers, sc.best, sc.settled = sc.tiers[:0], sc.best[:0], sc.settled[:0]
 	sc.total = resize(sc.total, n)
 	lastInfer, lastAny := -1, -1
 	// undecided: the last sentence that names an emotion or says none can be determined says
@@ -97,7 +97,7 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 		scores := sc.scores[i*n : (i+1)*n]
 		f := lx.score(sc.toks[s.tok0:s.tok1], sc, scores)
 		sc.tiers = append(sc.tiers, f.tier)
-		sc.dominant = append(sc.dominant, f.dominant || f.named < conflictNamed)
+		sc.settled = append(sc.settled, f.dominant || f.named < conflictNamed)
 		sc.weights[i] = tierWeight[f.tier]
 		if f.contrastAtStart && i > 0 {
 			sc.weights[i-1] *= beforeContrastSentence
@@ -150,7 +150,7 @@ func (lx *lexicon) classify(text string, sc *scratch) int {
 		sc.abstain = abstainUndetermined
 	case best < 0:
 		sc.abstain = abstainNoEvidence
-	case verdict >= 0 && !sc.dominant[verdict] && lx.conflicts(sc.scores[verdict*n:(verdict+1)*n]) &&
+	case verdict >= 0 && !sc.settled[verdict] && lx.conflicts(sc.scores[verdict*n:(verdict+1)*n]) &&
 		lx.conflicts(sc.total):
 		sc.abstain = abstainConflict
 	default:

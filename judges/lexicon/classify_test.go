@@ -100,6 +100,8 @@ func TestRules(t *testing.T) {
 		{"undetermined list", "mafw", "It is hard to tell whether he is angry or sad.", unknownLabel},
 		{"undetermined part", "dfew", "Her face cannot be seen, so the emotion cannot be determined from the video. " +
 			"In the audio she sobs. Therefore she is sad.", "sad"},
+		{"undetermined weak", "mafw", "He frowns and shouts. Therefore he is angry. The audio is unclear.", "anger"},
+		{"undetermined weak, about the emotion", "mafw", "He frowns and then smiles. His emotion is unclear.", unknownLabel},
 		{"conflict", "mafw", "Possible emotions: amusement, irritation, embarrassment, fear.", unknownLabel},
 		{"conflict resolved", "mafw", "Possible emotions: amusement, irritation, fear; mainly irritation.", "anger"},
 

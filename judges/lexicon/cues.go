@@ -80,11 +80,10 @@ var cueRows = []cueRow{
 		"strong, deep, deeper, great, extreme, overwhelming, overwhelmingly, full of, filled with, " +
 		"overcome with, overcome by, overwhelmed with, overwhelmed by, a lot of, lots of, so much, " +
 		"heavily, obvious, clear, evident, palpable, marked, markedly, considerable, considerably, " +
-		"significant, significantly, strongest, uncontrollably, uncontrollable, bursting with, real, " +
+		"significant, significantly, uncontrollably, uncontrollable, bursting with, real, " +
 		"genuine, most"},
-	{fLocal | fDominant, 1.4, 0, "mainly, mostly, primarily, predominantly, largely, chiefly, above all"},
-	{fDominant, 0, 0, "dominat*, predominant, main emotion, main feeling, main mood, more is, but more, " +
-		"is stronger, is the strongest, is strongest, prevails, outweigh*"},
+	{fLocal | fDominant, 1.4, 0, "mainly, mostly, primarily, predominantly, largely, chiefly, above all, strongest"},
+	{fDominant, 0, 0, "dominat*, predominant, main emotion, main feeling, main mood, prevails, outweigh*"},
 	{fLocal, 1.2, 0, "really, so, such, quite, more, noticeable, noticeably, visible"},
 	{fLocal, 0.5, 0, "slightly, slight, mildly, mild, a bit, a bit of, a little, a little bit, a hint of, " +
 		"a touch of, a trace of, a tinge of, hint of, touch of, trace of, traces of, tinge of, hints of, " +
@@ -107,7 +106,7 @@ var cueRows = []cueRow{
 	// last word on the matter is one of these abstains. The weak ones ("unclear", "hard to tell")
 	// decide only in a sentence about the emotion; the strong ones (with fGeneric) always do.
 	{fUndecided | fHedge, 0.7, 0, "unclear, not clear, ambiguous, ambiguity, hard to tell, difficult to tell, " +
-		"hard to say, difficult to say, not obvious, contradictory, conflicting, inconclusive"},
+		"hard to say, difficult to say, not obvious, contradictory, conflicting, inconclusive, no idea"},
 	{fUndecided | fGeneric, 0, 0, "can not _ determin*, could not _ determin*, can not _ judg*, could not _ judg*, " +
 		"can not _ infer*, could not _ infer*, can not tell, can not _ tell, could not tell, can not say, " +
 		"could not say, can not _ decid*, can not _ identif*, unable to _ determin*, unable to _ judg*, " +
@@ -116,7 +115,7 @@ var cueRows = []cueRow{
 		"not possible to _ determin*, not possible to tell, not possible to say, not possible to _ judg*, " +
 		"difficult to _ determin*, hard to _ determin*, difficult to _ judg*, hard to _ judg*, " +
 		"difficult to infer, hard to infer, difficult to _ identif*, hard to _ identif*, " +
-		"no idea, not assessable, not _ assessable, insufficient, not enough information, " +
+		"not assessable, not _ assessable, insufficient, not enough information, " +
 		"not enough to _ judg*, not enough to _ determin*, not enough to say, not enough to tell, " +
 		"not enough to infer, too weak, too short to, too ambiguous, " +
 		"not point to one, not point to a single, not point clearly, not point to the same, " +

@@ -69,6 +69,7 @@ func (s *score) add(ok, abstained bool) {
 	}
 }
 
+// merge adds another tally to s.
 func (s *score) merge(o score) {
 	s.n, s.ok, s.abstained, s.answeredOK = s.n+o.n, s.ok+o.ok, s.abstained+o.abstained, s.answeredOK+o.answeredOK
 }
@@ -89,11 +90,11 @@ func ratio(a, b int) float64 {
 }
 
 // judgeRealistic is the judge's verdict on one item: its label and whether it abstained. An
-// item is right when the label matches, or when the judge abstains on a "cannot tell" item.
+// item is right when the label matches, or when the judge abstains on a "cannot tell" item; an
+// abstention on any other item is wrong, as is an answer on a "cannot tell" item.
 func judgeRealistic(j *Judge, c realistic) (got string, abstained, ok bool) {
 	r := j.Classify(c.Text)
-	abstained = r.Emotion == datasets.Unknown
-	if abstained {
+	if r.Abstained {
 		return cannotTell, true, c.Label == cannotTell
 	}
 	return r.Emotion, false, r.Emotion == c.Label
@@ -188,31 +189,46 @@ func TestRealisticFiles(t *testing.T) {
 	}
 }
 
-// heldOutFiles are the two held-out batches (testdata/README.md): the first as written, the
-// second written after the first proved easier than real outputs, both before the judge changed.
-var heldOutFiles = []string{"testdata/heldout.jsonl", "testdata/heldout2.jsonl"}
-
-// TestHeldOutAccuracy reports the judge's accuracy on the held-out realistic explanations, per
-// batch and together, and fails when the whole falls below heldOutFloor. Only aggregates are
-// logged: the held-out misses are not listed, so that nobody tunes the lexicon to them
-// (TestDevAccuracy lists its own).
+// TestHeldOutAccuracy reports the judge's accuracy on the held-out realistic explanations (all
+// items, answered items, abstentions; per dataset, writer style and phenomenon) and fails below
+// each row's floor. Only aggregates are logged: the held-out misses are not listed, so that
+// nobody tunes the lexicon to them (TestDevAccuracy lists its own).
 func TestHeldOutAccuracy(t *testing.T) {
-	var all score
-	byAll := map[string]*score{}
-	for _, path := range heldOutFiles {
-		total, by, _ := evalRealistic(t, path)
-		t.Logf("%-24s %s", path, total)
-		all.merge(total)
-		for k, s := range by {
-			if byAll[k] == nil {
-				byAll[k] = &score{}
-			}
-			byAll[k].merge(*s)
-		}
+	tests := []struct {
+		name  string
+		files []string
+		// floor: a little below what the judge reached when the held-out set was first scored
+		// after the changes (testdata/README.md), so that a lexicon change may trade an item or
+		// two, but not lose the gain. The judge before them scored 90.0%, 91.0% and 88.2%.
+		floor float64
+	}{
+		// Both batches: 374/381 = 98.2% reached.
+		{"held-out", []string{"testdata/heldout.jsonl", "testdata/heldout2.jsonl"}, 0.96},
+		// Batch 1, as first written: 243/245 = 99.2% reached.
+		{"batch 1", []string{"testdata/heldout.jsonl"}, 0.96},
+		// Batch 2, written closer to real outputs (other words than the label, several-emotion
+		// and missing conclusions): 131/136 = 96.3% reached.
+		{"batch 2", []string{"testdata/heldout2.jsonl"}, 0.93},
 	}
-	logScores(t, "held-out (both)", all, byAll)
-	if acc := all.accuracy(); acc < heldOutFloor {
-		t.Errorf("held-out accuracy %.1f%% (%d/%d), want at least %.0f%%", 100*acc, all.ok, all.n, 100*heldOutFloor)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var all score
+			by := map[string]*score{}
+			for _, path := range tc.files {
+				total, byKey, _ := evalRealistic(t, path)
+				all.merge(total)
+				for k, s := range byKey {
+					if by[k] == nil {
+						by[k] = &score{}
+					}
+					by[k].merge(*s)
+				}
+			}
+			logScores(t, tc.name, all, by)
+			if acc := all.accuracy(); acc < tc.floor {
+				t.Errorf("%s accuracy %.1f%% (%d/%d), want at least %.0f%%", tc.name, 100*acc, all.ok, all.n, 100*tc.floor)
+			}
+		})
 	}
 }
 
@@ -229,8 +245,6 @@ func TestDevAccuracy(t *testing.T) {
 	}
 }
 
-// Floors, set a little below what the judge reaches (see testdata/README.md for the figures).
-const (
-	heldOutFloor = 0.0
-	devFloor     = 0.0
-)
+// devFloor is a little below the development accuracy reached (159/162 = 98.1%; 79.0% before
+// the changes). The lexicon was tuned on these items, so this guards the tuning, not accuracy.
+const devFloor = 0.95

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
@@ -102,5 +103,48 @@ func TestConcurrent(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// TestAbstainedRoundTrip: the judge's abstentions are marked in its judgments and survive
+// judgments.parquet, so that metrics can count them apart from answers.
+func TestAbstainedRoundTrip(t *testing.T) {
+	items := []judges.Item{
+		{Model: "m", ClipID: "1", Text: "She sobs. The emotion is sadness."},
+		{Model: "m", ClipID: "2", Text: "A man walks to his car."},
+		{Model: "m", ClipID: "3", Text: "The face is hidden, so the emotion cannot be determined."},
+		{Model: "m", ClipID: "4", Text: "Possible emotions: amusement, irritation, embarrassment, fear."},
+	}
+	got, err := New(datasets.MAFW()).Judge(context.Background(), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []bool{false, true, true, true}
+	for i, jd := range got {
+		if jd.Abstained != want[i] || jd.Abstained != (jd.Emotion == datasets.Unknown) {
+			t.Errorf("item %s: emotion %s, abstained %v, want abstained %v [%s]", jd.ClipID, jd.Emotion, jd.Abstained,
+				want[i], jd.ReplyRaw)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "judgments.parquet")
+	w, err := judges.NewWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(got...); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	back, err := judges.ReadJudgments(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range back {
+		if back[i].Abstained != got[i].Abstained || back[i].Emotion != got[i].Emotion {
+			t.Errorf("item %s: read back %s/%v, wrote %s/%v", got[i].ClipID, back[i].Emotion, back[i].Abstained,
+				got[i].Emotion, got[i].Abstained)
+		}
 	}
 }

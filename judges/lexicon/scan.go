@@ -25,13 +25,14 @@ type token struct {
 	kind       tokKind
 	// starts: some id begins a phrase whose next element the following words may match
 	starts bool
+	// quoted: the word is inside quoted speech (The subtitle says "I hate you"): the
+	// character's words, not the explanation's (scanState.openQuote). It sits beside kind and
+	// starts, where the token has room, so that a token stays 48 bytes.
+	quoted bool
 	bits   uint64 // idBit of each id: a quick test whether a phrase can continue here
 	// second and third: the candMask of every id, or-ed: a phrase can start here only if the
 	// next word's bits meet second, or third is not 0 (a phrase with a gap)
 	second, third uint64
-	// quoted: the word is inside quoted speech ("The subtitle says \"I hate you\""): the
-	// character's words, not the explanation's (scanState.openQuote)
-	quoted bool
 }
 
 func idBit(id int32) uint64 { return 1 << (uint32(id) & 63) }
@@ -387,20 +388,30 @@ func (s *scanState) openQuote(kind uint8) {
 	s.quote, s.quoteTok0, s.quoteWords = kind, len(s.sc.toks), 0
 }
 
-// closeQuote ends quoted speech with a clause boundary. A quotation of one or two words is a
-// mention ("the word 'sad'", a quoted answer), not speech: its words lose the flag.
+// closeQuote ends quoted speech with a clause boundary.
 func (s *scanState) closeQuote() {
 	s.flush()
 	if s.quote == quoteNone {
 		return
 	}
-	s.quote = quoteNone
-	if s.quoteWords <= 2 {
-		for k := min(s.quoteTok0, len(s.sc.toks)); k < len(s.sc.toks); k++ {
-			s.sc.toks[k].quoted = false
-		}
-	}
+	s.endQuote()
 	s.clause()
+}
+
+// endQuote leaves quoted speech. A quotation of one or two words is a mention ("the word 'sad'",
+// a quoted answer), not speech: its words lose the flag.
+func (s *scanState) endQuote() {
+	if s.quoteWords <= 2 {
+		s.unquote()
+	}
+	s.quote = quoteNone
+}
+
+// unquote clears the quoted flag of the words of the current quotation.
+func (s *scanState) unquote() {
+	for k := min(s.quoteTok0, len(s.sc.toks)); k < len(s.sc.toks); k++ {
+		s.sc.toks[k].quoted = false
+	}
 }
 
 // closersEnd closes quoted speech whose closing mark skipClosers stepped over at a sentence end
@@ -411,12 +422,7 @@ func (s *scanState) closersEnd(closers string) {
 	}
 	if strings.ContainsAny(closers, "\"'\u201d\u00bb\u2019") {
 		s.flush()
-		if s.quoteWords <= 2 {
-			for k := min(s.quoteTok0, len(s.sc.toks)); k < len(s.sc.toks); k++ {
-				s.sc.toks[k].quoted = false
-			}
-		}
-		s.quote = quoteNone
+		s.endQuote()
 	}
 }
 
@@ -665,9 +671,7 @@ func (s *scanState) push(t *token) {
 func (s *scanState) quoted() {
 	s.sc.toks[len(s.sc.toks)-1].quoted = true
 	if s.quoteWords++; s.quoteWords > maxQuoteWords {
-		for k := min(s.quoteTok0, len(s.sc.toks)); k < len(s.sc.toks); k++ {
-			s.sc.toks[k].quoted = false
-		}
+		s.unquote() // a stray mark: the words were never speech
 		s.quote = quoteNone
 	}
 }

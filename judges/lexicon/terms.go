@@ -45,7 +45,7 @@ var emotionTerms = []termRow{
 		"corners of _ mouth _ lift*, mouth corners _ rais*, mouth corners _ lift*, mouth corners _ up, " +
 		"corners of _ mouth _ up, eyes _ narrow* into, eyes _ curv*, curved like, crescent*, carefree"},
 	{"hap .6", "crinkl*, pride, whoop*, in a good mood, full of warmth, beam* with"},
-	{"hap .5 sad .2", "deeply moved, being moved, feel* moved, very moved, so moved, is moved, was moved"},
+	{"hap .5 sad .2", "deeply moved, being moved, feel* moved, very moved, so moved"},
 	{"hap .8", "tears of being moved, tears of laughter, tears from laughing"},
 	{"hap .4", "warmth, sweet, clap, claps, clapped, clapping"},
 	{"hap .5 sur .2", "squeal*"},
@@ -262,7 +262,7 @@ var emotionTerms = []termRow{
 	{"con .6", "corner of _ mouth _ curl*, mouth _ curl* up, curled mouth, curl* _ mouth, clap* slowly, slow clap*"},
 	{"con .5 hap .1", "one side of _ mouth, one sided"},
 	{"con .4 hap .2", "corner of _ mouth _ rais*, corner of _ mouth _ lift*"},
-	{"con .4", "on one side, dry laugh"},
+	{"con .4", "dry laugh"},
 
 	// anxiety
 	{"anx 1", "anxiety, anxious, anxiously, nervous, nervously, nervousness, worried, worry, worries, worrying, " +
@@ -321,7 +321,7 @@ var emotionTerms = []termRow{
 	{"hel .4", "stuck"},
 	{"hel 1", "can do nothing, could do nothing, nowhere to turn, has no way, have no way, had no way, " +
 		"no way at all, no other way, what can we do"},
-	{"hel .6 anx .2", "what _ supposed to do"},
+	{"hel .6 anx .2", "what _ supposed to do, no idea how"},
 	{"hel .6", "beyond _ control, palms _ up, palms upward"},
 	{"hel .5", "hands _ fall, hands _ drop*, arms _ hang*, run* out of, ran out of"},
 	{"hel .4 sad .3", "worn out, drained"},

@@ -34,7 +34,7 @@ func Quarter(s *metrics.Summary, judge string, opt Options) *tabular.Table {
 	if tfCI {
 		t.Columns = append(t.Columns, tabular.Column{Header: "TF " + CILabel(s), Align: tabular.Right})
 	}
-	var unknown []string
+	var unknown, abstained []string
 	for _, m := range names {
 		r := s.Models[m].Reliability[judge]
 		cells := []tabular.Cell{
@@ -48,8 +48,11 @@ func Quarter(s *metrics.Summary, judge string, opt Options) *tabular.Table {
 			cells = append(cells, ciCell(ci, ok))
 		}
 		t.Rows = append(t.Rows, tabular.Row{Cells: cells})
-		if r.Unknown > 0 {
-			unknown = append(unknown, fmt.Sprintf("%s %d", m, r.Unknown))
+		if r.Unknown > r.Abstained {
+			unknown = append(unknown, fmt.Sprintf("%s %d", m, r.Unknown-r.Abstained))
+		}
+		if r.Abstained > 0 {
+			abstained = append(abstained, fmt.Sprintf("%s %d", m, r.Abstained))
 		}
 	}
 	emphasize(t.Rows, 3, true)
@@ -65,6 +68,9 @@ func Quarter(s *metrics.Summary, judge string, opt Options) *tabular.Table {
 			how = "the sample counts as FF, as in the authors' consistency script"
 		}
 		t.Notes = append(t.Notes, "Judge replies outside the label set ("+how+"): "+strings.Join(unknown, ", ")+".")
+	}
+	if len(abstained) > 0 {
+		t.Notes = append(t.Notes, "Explanations the judge could not read as one emotion (it abstained; counted as not matching the ground truth): "+strings.Join(abstained, ", ")+".")
 	}
 	if tfCI {
 		t.Notes = append(t.Notes, ciNote(s))
