@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
+
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/tabular"
 )
@@ -231,4 +233,26 @@ func BenchmarkBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// The tables as a terminal shows them: every line within 100 columns (wide tables cut into
+// parts led by the model column, notes wrapped).
+func TestTerminalGoldenFits100Columns(t *testing.T) {
+	tables, err := Build(dfewSummary(), Options{Reference: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for _, tbl := range tables {
+		if err := tbl.RenderText(&buf, tabular.TerminalWidth); err != nil {
+			t.Fatal(err)
+		}
+		buf.WriteByte('\n')
+	}
+	for i, l := range strings.Split(buf.String(), "\n") {
+		if w := twwidth.Width(l); w > tabular.TerminalWidth {
+			t.Errorf("line %d is %d columns wide: %q", i+1, w, l)
+		}
+	}
+	golden(t, "dfew.terminal.txt", buf.Bytes())
 }
