@@ -1,15 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,7 +19,11 @@ import (
 // separate process (to kill it with SIGKILL, to run shards side by side).
 func TestMain(m *testing.M) {
 	if os.Getenv("EMOEVAL_TEST_AS_CLI") == "1" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, cancel := context.WithCancel(context.Background())
+		stop := onInterrupt(cancel, func() {
+			fmt.Fprintln(os.Stderr, "\nemoeval: interrupted again: exiting now")
+			os.Exit(exitInterrupted)
+		})
 		code := execute(ctx, newFactory(), os.Args[1:])
 		stop()
 		os.Exit(code)

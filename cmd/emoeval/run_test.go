@@ -552,3 +552,40 @@ report: {formats: [md]}
 		}
 	})
 }
+
+// A second Ctrl-C exits at once, without waiting for the requests in flight (a slow server here:
+// the grace period would be a minute).
+func TestSecondInterruptExitsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 50)
+	srv, url := startSim(t, split, sim.Faults{Latency: 30 * time.Second})
+	cfg := filepath.Join(dir, "emoeval.yaml")
+	writeFile(t, cfg, runConfig(splitPath, url, ""))
+	cmd := subprocess(nil, "run", "-c", cfg, "--out", filepath.Join(dir, "run"), "--grace", "60s")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); srv.Stats().Requests < 4; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no request was sent:\n%s", stderr.String())
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "interrupted again") {
+			t.Errorf("exit %v, want 130 saying so:\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("still waiting for the requests in flight after a second Ctrl-C:\n%s", stderr.String())
+	}
+}
