@@ -281,15 +281,15 @@ func readTable(name string, pf *parquet.File, fc *fileColumns, rows int) (*table
 			return nil, err
 		}
 		vc, key := vectors[k], fc.features[m].name
-		if len(vc.start)-1 != rows {
-			return nil, &inputerr.Error{File: name, Key: key, Msg: fmt.Sprintf("%d vectors for %d rows", len(vc.start)-1, rows)}
+		if len(vc.rows) != rows {
+			return nil, &inputerr.Error{File: name, Key: key, Msg: fmt.Sprintf("%d vectors for %d rows", len(vc.rows), rows)}
 		}
 		if vc.nullRow >= 0 {
 			return nil, &inputerr.Error{File: name, Row: vc.nullRow + 1, Key: key, Msg: "null element in the vector"}
 		}
-		dim := vc.start[1] - vc.start[0]
-		for r := range rows {
-			switch n := vc.start[r+1] - vc.start[r]; {
+		dim := len(vc.rows[0])
+		for r, row := range vc.rows {
+			switch n := len(row); {
 			case n == 0:
 				return nil, &inputerr.Error{File: name, Row: r + 1, Key: key, Msg: "empty vector (every row needs one)"}
 			case n != dim:
@@ -392,9 +392,7 @@ func (t *table) clips(name string, s *Split, lenient bool) ([]Clip, error) {
 		if len(modalities) > 0 {
 			c.Features = make(map[string][]float32, len(modalities))
 			for _, m := range modalities {
-				vc := t.feats[m]
-				a, b := vc.start[i], vc.start[i+1]
-				c.Features[m] = vc.values[a:b:b]
+				c.Features[m] = t.feats[m].rows[i]
 			}
 		}
 		if lenient {

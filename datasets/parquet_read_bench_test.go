@@ -66,17 +66,21 @@ func BenchmarkReadSplitFeatures(b *testing.B) {
 	b.Run("readsplit", func(b *testing.B) {
 		b.SetBytes(st.Size())
 		b.ReportAllocs()
+		cpu := cpuTime()
 		for b.Loop() {
 			read()
 		}
+		b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 	})
 	runtime.GC()
 	b.Run("pages", func(b *testing.B) {
 		b.SetBytes(st.Size())
 		b.ReportAllocs()
+		cpu := cpuTime()
 		for b.Loop() {
 			pages()
 		}
+		b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 	})
 	b.Run("interleaved", func(b *testing.B) {
 		var times [2][]time.Duration // [0] ReadSplit, [1] pages

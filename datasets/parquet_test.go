@@ -2,11 +2,15 @@ package datasets
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -389,5 +393,159 @@ func TestReadSplitWrittenByDuckDB(t *testing.T) {
 		if !reflect.DeepEqual(c, want) {
 			t.Fatalf("row %d: %+v, want %+v", n, c, want)
 		}
+	}
+}
+
+// TestVectorRows checks how pages' values become rows, page boundaries that cut a row included
+// (Parquet v1 pages may; parquet-go's writer does not, so files cannot show it).
+func TestVectorRows(t *testing.T) {
+	type page struct {
+		values []float32
+		reps   []byte
+	}
+	tests := []struct {
+		name  string
+		pages []page
+		want  [][]float32
+	}{
+		{"one page", []page{{[]float32{1, 2, 3, 4}, []byte{0, 1, 0, 1}}}, [][]float32{{1, 2}, {3, 4}}},
+		{"rows of one value", []page{{[]float32{1, 2, 3}, []byte{0, 0, 0}}}, [][]float32{{1}, {2}, {3}}},
+		{"two aligned pages", []page{{[]float32{1, 2}, []byte{0, 1}}, {[]float32{3, 4}, []byte{0, 1}}}, [][]float32{{1, 2}, {3, 4}}},
+		{"a row cut by a page boundary", []page{{[]float32{1, 2, 3}, []byte{0, 1, 0}}, {[]float32{4, 5, 6}, []byte{1, 0, 1}}},
+			[][]float32{{1, 2}, {3, 4}, {5, 6}}},
+		{"a row over three pages", []page{{[]float32{1}, []byte{0}}, {[]float32{2}, []byte{1}}, {[]float32{3, 4}, []byte{1, 0}}},
+			[][]float32{{1, 2, 3}, {4}}},
+	}
+	for _, tc := range tests {
+		for _, copied := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/copied=%v", tc.name, copied), func(t *testing.T) {
+				vc := &vectorColumn{nullRow: -1}
+				for _, p := range tc.pages {
+					data := slices.Clone(p.values)
+					if !copied {
+						vc.addRows(data, p.reps)
+						continue
+					}
+					var starts []int
+					for i, r := range p.reps {
+						if r == 0 {
+							starts = append(starts, i)
+						}
+					}
+					vc.addStarts(data, starts, p.reps[0] != 0)
+				}
+				if !reflect.DeepEqual(vc.rows, tc.want) {
+					t.Errorf("rows %v, want %v", vc.rows, tc.want)
+				}
+				// A row must not be able to grow into the next one.
+				for i, r := range vc.rows {
+					if cap(r) != len(r) {
+						t.Errorf("row %d: cap %d, len %d", i, cap(r), len(r))
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestDamagedFilesAllocateBySize decodes seeded random damages of a small split file (bits
+// flipped, bytes and 32-bit words overwritten, as the fuzzer does) and checks that none makes the
+// reader allocate more than its size can justify: a damaged footer or page header may claim any
+// size, and parquet-go allocates what it claims (1–3.8 GB for some 3.7 KB inputs before the
+// guards in checkFooter and checkPages).
+func TestDamagedFilesAllocateBySize(t *testing.T) {
+	var buf bytes.Buffer
+	if err := EncodeSplit(&buf, smallSplit()); err != nil {
+		t.Fatal(err)
+	}
+	seed := buf.Bytes()
+	r := rand.New(rand.NewPCG(1, 2))
+	const inputs = 2000
+	var worst uint64
+	for range inputs {
+		data := slices.Clone(seed)
+		for range 1 + r.IntN(4) {
+			i := r.IntN(len(data))
+			switch r.IntN(4) {
+			case 0:
+				data[i] ^= 1 << r.IntN(8)
+			case 1:
+				data[i] = byte(r.IntN(256))
+			case 2:
+				if i+4 <= len(data) {
+					binary.LittleEndian.PutUint32(data[i:], r.Uint32())
+				}
+			case 3:
+				data[i] = 0xff
+			}
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := DecodeSplit("fuzz.parquet", bytes.NewReader(data), int64(len(data)))
+		runtime.ReadMemStats(&after)
+		if err != nil && !inputerr.Is(err) {
+			t.Fatalf("error %v is not an input error", err)
+		}
+		alloc := after.TotalAlloc - before.TotalAlloc
+		worst = max(worst, alloc)
+		if limit := uint64(1<<20 + 64*len(data)); alloc > limit {
+			t.Fatalf("a damaged file of %d bytes made the reader allocate %d bytes (limit %d): %v", len(data), alloc, limit, err)
+		}
+	}
+	t.Logf("%d damaged files of %d bytes: at most %d KB allocated", inputs, len(seed), worst>>10)
+}
+
+// TestCompactReader checks the Thrift walker the guards use: every declared length and count
+// must fit in the bytes left, and a partial window asks for more instead of failing.
+func TestCompactReader(t *testing.T) {
+	tests := []struct {
+		name    string
+		b       []byte
+		partial bool
+		want    string // "" ok, "short" errShort, else part of the error
+		ints    map[int16]int64
+	}{
+		{"empty struct", []byte{0}, false, "", map[int16]int64{}},
+		{"i32 fields", []byte{0x15, 0x04, 0x15, 0x06, 0}, false, "", map[int16]int64{1: 2, 2: 3}},
+		{"binary that fits", []byte{0x18, 3, 'a', 'b', 'c', 0}, false, "", map[int16]int64{}},
+		{"binary longer than the bytes", []byte{0x18, 0xff, 0xff, 0xff, 0xff, 0x07, 0}, false, "elements declared", nil},
+		{"binary longer than a window", []byte{0x18, 0x80, 0x01, 'a'}, true, "short", nil},
+		{"list of 2^31 structs", []byte{0x19, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x07, 0}, false, "elements declared", nil},
+		{"list that fits", []byte{0x19, 0x25, 2, 4, 0}, false, "", map[int16]int64{}},
+		{"truncated", []byte{0x15}, false, "short", nil},
+		{"unknown type", []byte{0x1e, 0}, false, "unknown Thrift type 14", nil},
+		{"nested too deep", append(bytes.Repeat([]byte{0x1c}, 70), 0), false, "nested more than 64 deep", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := compactReader{b: tc.b, partial: tc.partial}
+			v, err := c.value(thriftStruct, 0, true)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tc.want == "short" && !errors.Is(err, errShort):
+				t.Fatalf("got %v, want errShort", err)
+			case tc.want != "" && tc.want != "short" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+			if tc.ints != nil && !reflect.DeepEqual(v.ints, tc.ints) {
+				t.Errorf("ints %v, want %v", v.ints, tc.ints)
+			}
+		})
+	}
+}
+
+// TestDamagedFooter checks that a footer claiming more bytes than the file has is refused before
+// anything is allocated for it.
+func TestDamagedFooter(t *testing.T) {
+	var buf bytes.Buffer
+	if err := EncodeSplit(&buf, smallSplit()); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	binary.LittleEndian.PutUint32(data[len(data)-8:], 1<<31)
+	_, err := DecodeSplit("s.parquet", bytes.NewReader(data), int64(len(data)))
+	if !inputerr.Is(err) || !strings.Contains(err.Error(), "the footer claims 2147483648 bytes, the file has") {
+		t.Errorf("got %v", err)
 	}
 }

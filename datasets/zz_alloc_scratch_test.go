@@ -27,7 +27,7 @@ func TestScratchAllocHunt(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	found := 0
 	t0 := time.Now()
-	var total uint64
+	var total, maxA uint64
 	for it := 0; it < 20000; it++ {
 		data := append([]byte(nil), seed...)
 		for k := 0; k < 1+r.IntN(4); k++ {
@@ -50,6 +50,9 @@ func TestScratchAllocHunt(t *testing.T) {
 		DecodeSplit("fuzz", bytes.NewReader(data), int64(len(data)))
 		runtime.ReadMemStats(&m1)
 		total += m1.TotalAlloc - m0.TotalAlloc
+		if d := m1.TotalAlloc - m0.TotalAlloc; d > maxA {
+			maxA = d
+		}
 		if d := m1.TotalAlloc - m0.TotalAlloc; d > 2<<20 && found < 5 {
 			found++
 			p := filepath.Join("/tmp/fz", fmt.Sprintf("in%d", it))
@@ -57,7 +60,7 @@ func TestScratchAllocHunt(t *testing.T) {
 			t.Logf("%s: %d MB", p, d>>20)
 		}
 	}
-	t.Logf("20000 mutated inputs: %v, %d MB allocated, %d over 2 MB", time.Since(t0), total>>20, found)
+	t.Logf("20000 mutated inputs: %v, %d MB allocated, %d over 2 MB, max %d KB", time.Since(t0), total>>20, found, maxA>>10)
 }
 
 func TestScratchAllocOne(t *testing.T) {

@@ -66,6 +66,7 @@ const (
 	flagMissing
 	flagFormatVision
 	flagFormatAudio
+	flagTruncated
 )
 
 type order uint8
@@ -280,6 +281,9 @@ func (b *Builder) add(m *modelRun, c int32, s Sample) error {
 	}
 	if s.Error {
 		r.flags |= flagError
+	}
+	if s.Truncated {
+		r.flags |= flagTruncated
 	}
 	if s.Format&parse.FormatVision != 0 {
 		r.flags |= flagFormatVision

@@ -33,6 +33,8 @@ type Sample struct {
 	// Error marks a failed model call; Attempts counts the requests made for it.
 	Error    bool
 	Attempts int32
+	// Truncated marks an answer cut at the backend's size limit (still scored as written).
+	Truncated bool
 	// Format says which format-reward patterns the raw output matches (MatchFormat).
 	Format parse.Format
 	// Cue is the first modality the explanation mentions (FirstCue), for outputs without

@@ -218,6 +218,9 @@ func (b *Builder) recognition(v *view, t *tallies, ms *ModelSummary) {
 			continue
 		}
 		ms.ParseStatus[b.statuses.list[r.status]]++
+		if r.flags&flagTruncated != 0 {
+			ms.Truncated++
+		}
 		for i := range normCount {
 			if r.norm&(1<<i) != 0 {
 				normCount[i]++

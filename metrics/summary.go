@@ -70,6 +70,8 @@ type ModelSummary struct {
 	// scripts score records that exist; a failed call left none). Request and retry counts are
 	// the manifest's: they describe how a run went, not what it measured.
 	Failed int `json:"failed"`
+	// Truncated counts scored answers that were cut at the backend's size limit.
+	Truncated int `json:"truncated,omitempty"`
 
 	WAR      float64               `json:"war"`
 	UAR      float64               `json:"uar"`

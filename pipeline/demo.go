@@ -40,7 +40,7 @@ func Demo(ctx context.Context, o DemoOptions) (*RunResult, error) {
 		o.Seed = 1
 	}
 	data := filepath.Join(o.Out, "data")
-	if err := os.MkdirAll(data, 0o755); err != nil {
+	if err := atomicfile.MkdirAll(data); err != nil {
 		return nil, err
 	}
 	split, err := datasets.Synth(datasets.SynthOptions{

@@ -48,7 +48,7 @@ func preflight(ctx context.Context, models []*openedModel, specs []judges.Spec, 
 		if err == nil {
 			continue
 		}
-		if !chat.IsRetryable(err) {
+		if chat.IsPermanent(err) {
 			fatal = append(fatal, inputerr.Wrap("", fmt.Errorf("%s: %w", checks[i].who, err)))
 			continue
 		}

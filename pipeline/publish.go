@@ -13,6 +13,7 @@ import (
 	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/variant"
+	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/lockfile"
 	"github.com/emoeval/emoeval/internal/version"
@@ -40,7 +41,7 @@ func (r *runDir) open(o RunOptions, hash string) error {
 	if err := CheckRunDir(r.path, hash, o.Force); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(r.path, 0o755); err != nil {
+	if err := atomicfile.MkdirAll(r.path); err != nil {
 		return err
 	}
 	// One writer per run directory; checked again under the lock, which another writer may

@@ -428,7 +428,8 @@ func outcomeScan(outs []runner.Outcome) func(func(Record) error) error {
 	return func(yield func(Record) error) error {
 		for _, oc := range outs {
 			r := Record{Output: predictions.Output{ClipID: oc.Task.Clip.ClipID, Raw: oc.Raw, Probs: oc.Probs},
-				Attempts: int32(oc.Attempts), LatencyMS: float64(oc.Latency.Microseconds()) / 1000, FinishReason: oc.FinishReason}
+				Attempts: int32(oc.Attempts), LatencyMS: float64(oc.Latency.Microseconds()) / 1000, FinishReason: oc.FinishReason,
+				Truncated: oc.Truncated}
 			if oc.Err != nil {
 				r.Err = oc.Err.Error()
 			}

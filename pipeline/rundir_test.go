@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emoeval/emoeval/eval/config"
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
@@ -39,19 +38,6 @@ func TestCheckRunDir(t *testing.T) {
 	}
 	if err := CheckRunDir(other, "abc", false); err == nil {
 		t.Error("a directory of someone else's files was accepted")
-	}
-}
-
-func TestRedactEndpoint(t *testing.T) {
-	for in, want := range map[string]string{
-		"http://gpu-1:8000/v1":                      "http://gpu-1:8000/v1",
-		"https://user:s3cret@api.example.com/v1":    "https://api.example.com/v1",
-		"https://api.example.com/v1?api_key=s3cret": "https://api.example.com/v1",
-		"http://gpu-1:8000/v1#frag":                 "http://gpu-1:8000/v1",
-	} {
-		if got := config.RedactURL(in); got != want {
-			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 

@@ -23,6 +23,7 @@ func sampleOf(p predictions.Prediction) metrics.Sample {
 	s := metrics.Sample{
 		ClipID: p.ClipID, Fold: p.Fold, Truth: p.Label, Pred: p.Pred, QuarterPred: p.PredQuarter,
 		Status: p.ParseStatus, Order: p.Order, Normalized: p.Normalized, Error: p.Error != "", Attempts: p.Attempts,
+		Truncated: p.Truncated,
 	}
 	if p.Error == "" && len(p.Probs) == 0 {
 		s.Format = parse.MatchFormat(p.RawOutput)

@@ -27,6 +27,7 @@ type Record struct {
 	Attempts     int32
 	LatencyMS    float64
 	FinishReason string
+	Truncated    bool
 }
 
 // ModelMeta names the model a stream of records belongs to.
@@ -246,7 +247,7 @@ func (s *Scorer) predict(m ModelMeta, clip *datasets.Clip, r Record) (prediction
 	p := predictions.Prediction{
 		Model: m.Name, Variant: string(m.Variant), Dataset: clip.Dataset, Fold: clip.Fold, ClipID: clip.ClipID,
 		Label: clip.Label, RawOutput: r.Raw, Probs: r.Probs, LatencyMS: r.LatencyMS, Attempts: r.Attempts,
-		Error: r.Err, Line: int32(r.Line), FinishReason: r.FinishReason,
+		Error: r.Err, Line: int32(r.Line), FinishReason: r.FinishReason, Truncated: r.Truncated,
 	}
 	var o parse.Output
 	switch {

@@ -61,7 +61,7 @@ func Render(ctx context.Context, dir string, in Input) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	if err := atomicfile.MkdirAll(filepath.Dir(dir)); err != nil {
 		return nil, err
 	}
 	stage, err := os.MkdirTemp(filepath.Dir(dir), ".report-*")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/emoeval/emoeval/eval/chat"
 	"github.com/emoeval/emoeval/eval/config"
+	"github.com/emoeval/emoeval/internal/redact"
 )
 
 // ClientSpec is what a chat client stack needs: the server, the key's variable and the layers'
@@ -17,6 +18,9 @@ type ClientSpec struct {
 	Timeout    time.Duration
 	MaxRetries int
 	RPS        float64
+	// MaxOutputBytes bounds one answer (0: chat.DefaultMaxOutputBytes); longer ones are cut and
+	// marked truncated.
+	MaxOutputBytes int
 	// Namespace separates the cache entries of different callers: "model:<name>" or
 	// "judge:<name>". Two models that a server knows by the same id (two checkpoints both
 	// served as "model") must not share answers; the endpoint is left out so that a moved
@@ -31,12 +35,16 @@ func NewClient(spec ClientSpec, env config.Env, hc *http.Client, store chat.Stor
 	key := ""
 	if spec.APIKeyEnv != "" {
 		v, ok := env(spec.APIKeyEnv)
+		if redact.LooksLikeSecret(spec.APIKeyEnv) {
+			return nil, nil, fmt.Errorf("api_key_env holds what looks like a key itself (not shown): name the environment variable that holds it")
+		}
 		if !ok || v == "" {
 			return nil, nil, fmt.Errorf("environment variable %s is not set", spec.APIKeyEnv)
 		}
 		key = v
 	}
-	h, err := chat.NewHTTP(chat.HTTPConfig{Endpoint: spec.Endpoint, APIKey: key, HTTPClient: hc, Timeout: spec.Timeout})
+	h, err := chat.NewHTTP(chat.HTTPConfig{Endpoint: spec.Endpoint, APIKey: key, HTTPClient: hc, Timeout: spec.Timeout,
+		MaxOutputBytes: spec.MaxOutputBytes})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,5 +9,5 @@ import (
 // Preflight checks, before the first request of a run, that an endpoint answers and serves the
 // model id. Shared by model backends and LLM judges.
 func Preflight(ctx context.Context, h *chat.HTTP, model string) error {
-	return nil // filled in with chat's model check
+	return h.CheckModel(ctx, model)
 }

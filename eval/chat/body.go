@@ -86,7 +86,8 @@ type boundedBody struct {
 	inStr, skip bool
 	skipEsc     bool   // in a skipped string, the byte after '\'
 	esc         []byte // an escape sequence being read: "\", "\u", "\u00e"
-	dec, enc    int    // decoded and encoded bytes kept of the current string
+	pend        []byte // a multi-byte UTF-8 character being read
+	dec, enc    int    // decoded and encoded bytes kept of the current string (decoded: an upper bound)
 	highPending bool   // the last escape kept was a high surrogate: no cut before its low half
 }
 
@@ -101,7 +102,8 @@ func (b *boundedBody) write(p []byte) {
 			}
 			b.out.Write(p[:i+1])
 			p = p[i+1:]
-			b.inStr, b.skip, b.dec, b.enc, b.highPending, b.esc = true, false, 0, 0, false, b.esc[:0]
+			b.inStr, b.skip, b.dec, b.enc, b.highPending = true, false, 0, 0, false
+			b.esc, b.pend = b.esc[:0], b.pend[:0]
 			continue
 		}
 		c := p[0]
@@ -127,19 +129,62 @@ func (b *boundedBody) write(p []byte) {
 				b.keep(b.esc, n, high)
 				b.esc = b.esc[:0]
 			}
-		case c == '"':
-			b.out.WriteByte(c)
-			b.inStr = false
-		case c == '\\':
-			b.esc = append(b.esc, c)
-		case c&0xC0 == 0x80:
-			// A continuation byte: never cut here, so that no character is split.
-			b.out.WriteByte(c)
-			b.dec++
-			b.enc++
+		case c < utf8.RuneSelf:
+			b.flushPend()
+			switch {
+			case b.skip: // the pending bytes were cut
+				if c == '"' {
+					b.inStr = false
+				} else if c == '\\' {
+					b.skipEsc = true
+				}
+			case c == '"':
+				b.out.WriteByte(c)
+				b.inStr = false
+			case c == '\\':
+				b.esc = append(b.esc, c)
+			default:
+				b.keep([]byte{c}, 1, false)
+			}
 		default:
-			b.keep([]byte{c}, 1, false)
+			b.rawRune(c)
 		}
+	}
+}
+
+// rawRune takes one byte of a non-ASCII character. A character is kept or cut whole, never
+// split; bytes that are not valid UTF-8 count 3 decoded bytes each, the size of the U+FFFD that
+// the decoder puts in their place.
+func (b *boundedBody) rawRune(c byte) {
+	switch {
+	case utf8.RuneStart(c):
+		b.flushPend()
+		if b.skip {
+			return
+		}
+		b.pend = append(b.pend, c)
+	case len(b.pend) == 0:
+		b.keep([]byte{c}, 3, false) // a continuation byte without a start
+		return
+	default:
+		b.pend = append(b.pend, c)
+	}
+	if !utf8.FullRune(b.pend) {
+		return
+	}
+	if r, size := utf8.DecodeRune(b.pend); r != utf8.RuneError || size > 1 {
+		b.keep(b.pend, size, false)
+	} else {
+		b.keep(b.pend, 3*len(b.pend), false)
+	}
+	b.pend = b.pend[:0]
+}
+
+// flushPend keeps the bytes of an unfinished character, as invalid ones.
+func (b *boundedBody) flushPend() {
+	if len(b.pend) > 0 {
+		b.keep(b.pend, 3*len(b.pend), false)
+		b.pend = b.pend[:0]
 	}
 }
 

@@ -201,6 +201,9 @@ func (h *HTTP) authorize(r *http.Request) {
 	}
 }
 
+// kindTooLarge is the kind of a body beyond the limits.
+const kindTooLarge = "response too large"
+
 // readResponse reads a response body within the limits; what is the request is "POST url".
 func (h *HTTP) readResponse(ctx, reqCtx context.Context, timeout time.Duration, resp *http.Response, what string) ([]byte, *Error) {
 	data, err := readBody(resp.Body, h.limits)
@@ -208,7 +211,7 @@ func (h *HTTP) readResponse(ctx, reqCtx context.Context, timeout time.Duration, 
 	switch {
 	case errors.As(err, &tooLarge):
 		// Another attempt would read as much again; a server sending this is broken.
-		return nil, newError(Permanent, resp.StatusCode, "response too large", h.redact(fmt.Sprintf("%s: HTTP %d: %v", what, resp.StatusCode, err)))
+		return nil, newError(Permanent, resp.StatusCode, kindTooLarge, h.redact(fmt.Sprintf("%s: HTTP %d: %v", what, resp.StatusCode, err)))
 	case err != nil:
 		return nil, h.transportError(ctx, reqCtx, timeout, err, what, fmt.Sprintf("read response (HTTP %d, %d bytes received)", resp.StatusCode, len(data)))
 	}

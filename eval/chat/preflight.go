@@ -99,6 +99,9 @@ func (h *HTTP) listModels(ctx context.Context, model string, timeout time.Durati
 	}
 	defer resp.Body.Close()
 	data, e := h.readResponse(ctx, reqCtx, timeout, resp, what)
+	if e != nil && e.kind == kindTooLarge {
+		return nil, nil // a catalogue larger than an answer (hosted APIs list hundreds): ask instead
+	}
 	if e != nil {
 		return nil, e
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/redact"
 )
 
 // Checker collects every problem of a configuration, each an *inputerr.Error naming the file,
@@ -144,6 +145,9 @@ func (s *Section) EnvVar(key, name string) {
 // LooksLikeSecret says whether a value meant to be an environment variable's name looks like a
 // credential instead: variable names are letters, digits and underscores.
 func LooksLikeSecret(name string) bool {
+	if redact.LooksLikeSecret(name) {
+		return true
+	}
 	for _, r := range name {
 		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
 			return true

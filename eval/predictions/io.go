@@ -29,6 +29,7 @@ func PredictionColumns() []parquetio.Column {
 		{Name: "normalized", Type: parquetio.ColString, Optional: true},
 		{Name: "line", Type: parquetio.ColInt, Optional: true},
 		{Name: "finish_reason", Type: parquetio.ColString, Optional: true},
+		{Name: "truncated", Type: parquetio.ColBool, Optional: true},
 	}
 }
 
@@ -37,7 +38,12 @@ type Writer = parquetio.TableWriter[Prediction]
 
 // NewWriter starts predictions.parquet at path. Write rows as they come; Close renames the
 // finished file into place; Abort discards it.
-func NewWriter(path string) (*Writer, error) { return parquetio.NewTableWriter[Prediction](path) }
+// Statistics (min/max) are kept for the short key columns only: those of the raw output and
+// the explanation would be as long as the longest answer.
+func NewWriter(path string) (*Writer, error) {
+	return parquetio.NewTableWriter[Prediction](path,
+		parquetio.KeepStatistics("model", "variant", "dataset", "clip_id", "label", "pred", "pred_quarter", "parse_status", "order"))
+}
 
 // ReadPredictions reads a predictions.parquet file, checking it against the contract.
 func ReadPredictions(path string) ([]Prediction, error) {

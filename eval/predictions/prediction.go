@@ -41,4 +41,6 @@ type Prediction struct {
 	// FinishReason is the server's finish reason ("stop", "length" for a generation cut at the
 	// token limit; "" when not known).
 	FinishReason string `parquet:"finish_reason" json:"finish_reason"`
+	// Truncated says the answer was longer than the model's max_output_bytes and was cut there.
+	Truncated bool `parquet:"truncated" json:"truncated,omitempty"`
 }

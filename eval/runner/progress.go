@@ -18,14 +18,35 @@ type Progress interface {
 	Finish()
 }
 
-// counts is one model's progress.
+// counts is one task's progress (a model's calls, a judge's replies, a phase).
 type counts struct {
 	total, done, errors, cached int
 	start                       time.Time
 }
 
-// LogProgress writes plain progress lines (for logs and non-terminals): one per model at most
-// every Interval, and a final line per model.
+// minRateWindow is how long a task runs before a rate or an ETA is shown: earlier ones are noise
+// (a burst of cached answers in the first milliseconds reads as a million per second).
+const minRateWindow = time.Second
+
+// rateAndETA are the average rate of answered (not cached) items over the task so far, and the
+// time left at that rate; empty until the rate means something.
+func (c *counts) rateAndETA(now time.Time) (rate, eta string) {
+	el := now.Sub(c.start)
+	answered := c.done - c.cached
+	if el < minRateWindow || answered < 1 {
+		return "–", "–"
+	}
+	r := float64(answered) / el.Seconds()
+	rate = fmt.Sprintf("%.1f/s", r)
+	eta = "–"
+	if c.total > c.done {
+		eta = (time.Duration(float64(c.total-c.done) / r * float64(time.Second))).Round(time.Second).String()
+	}
+	return rate, eta
+}
+
+// LogProgress writes plain progress lines (for logs, and terminals too narrow for bars): one
+// per task at most every Interval, and a final line per task.
 type LogProgress struct {
 	W        io.Writer
 	Interval time.Duration
@@ -33,7 +54,6 @@ type LogProgress struct {
 
 	mu     sync.Mutex
 	models map[string]*counts
-	order  []string
 	last   map[string]time.Time
 }
 
@@ -46,7 +66,6 @@ func (p *LogProgress) Start(model string, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.models[model] = &counts{total: total, start: p.Now()}
-	p.order = append(p.order, model)
 	p.last[model] = p.Now()
 }
 
@@ -74,17 +93,13 @@ func (p *LogProgress) Done(model string, r Result) {
 func (p *LogProgress) Finish() {}
 
 func (p *LogProgress) line(model string, c *counts, now time.Time) {
-	el := now.Sub(c.start).Seconds()
-	rate := 0.0
-	if el > 0 {
-		rate = float64(c.done-c.cached) / el
+	rate, eta := c.rateAndETA(now)
+	of := ""
+	if c.total > 0 {
+		of = fmt.Sprintf("/%d", c.total)
 	}
-	eta := "-"
-	if rate > 0 && c.done < c.total {
-		eta = (time.Duration(float64(c.total-c.done)/rate) * time.Second).Round(time.Second).String()
-	}
-	fmt.Fprintf(p.W, "%s %s: %d/%d done (%d cached), %.1f req/s, ETA %s, %d errors\n",
-		now.Format("15:04:05"), model, c.done, c.total, c.cached, rate, eta, c.errors)
+	fmt.Fprintf(p.W, "%s %s: %d%s done (%d from cache, %d errors), %s, ETA %s\n",
+		now.Format("15:04:05"), model, c.done, of, c.cached, c.errors, rate, eta)
 }
 
 // BarProgress draws one live bar per model on a terminal.
@@ -98,12 +113,11 @@ type BarProgress struct {
 }
 
 type bar struct {
-	b      *mpb.Bar
-	errors atomic.Int64 // read by the bar's decorator, without any lock
-	// incr serialises increments: mpb updates the ETA's state in the caller's goroutine. The bar's
-	// goroutine never takes it.
-	incr sync.Mutex
-	last time.Time // of the last increment; guarded by incr
+	b *mpb.Bar
+	// The counters are read by the bar's decorators, without any lock.
+	errors, done, cached atomic.Int64
+	total                int
+	start                time.Time
 }
 
 // NewBarProgress draws bars on w, which should be a terminal.
@@ -117,16 +131,24 @@ func newBarProgress(opts ...mpb.ContainerOption) *BarProgress {
 }
 
 func (p *BarProgress) Start(model string, total int) {
-	b := &bar{last: time.Now()}
+	b := &bar{total: total, start: time.Now()}
+	// Rate and ETA from the bar's own counts: the average over the task of answered (not cached)
+	// items, nothing before a second has passed.
+	rateETA := func() (string, string) {
+		c := counts{total: b.total, done: int(b.done.Load()), cached: int(b.cached.Load()), start: b.start}
+		return c.rateAndETA(time.Now())
+	}
 	b.b = p.p.AddBar(int64(total),
 		mpb.PrependDecorators(
 			decor.Name(model, decor.WCSyncSpaceR),
 			decor.CountersNoUnit("%d/%d", decor.WCSyncSpace),
 		),
 		mpb.AppendDecorators(
-			decor.AverageSpeed(0, "%.1f/s", decor.WCSyncSpace),
-			decor.Name(" ETA "), decor.EwmaETA(decor.ET_STYLE_GO, 30, decor.WCSyncSpace),
-			decor.Any(func(decor.Statistics) string { return fmt.Sprintf(" %d errors", b.errors.Load()) }),
+			decor.Any(func(decor.Statistics) string { r, _ := rateETA(); return " " + r }, decor.WCSyncSpace),
+			decor.Any(func(decor.Statistics) string { _, e := rateETA(); return " ETA " + e }, decor.WCSyncSpace),
+			decor.Any(func(decor.Statistics) string {
+				return fmt.Sprintf(" %d cached, %d errors", b.cached.Load(), b.errors.Load())
+			}),
 		),
 	)
 	p.mu.Lock()
@@ -144,11 +166,11 @@ func (p *BarProgress) Done(model string, r Result) {
 	if r.Err != nil {
 		b.errors.Add(1)
 	}
-	b.incr.Lock()
-	defer b.incr.Unlock()
-	now := time.Now()
-	b.b.EwmaIncrement(now.Sub(b.last))
-	b.last = now
+	if r.Cached {
+		b.cached.Add(1)
+	}
+	b.done.Add(1)
+	b.b.Increment()
 }
 
 // Finish stops the bars (a bar of an interrupted run is left where it stopped).

@@ -38,7 +38,9 @@ type Result struct {
 	// FinishReason is why generation stopped, as the server said ("stop", "length"); "" for
 	// backends without one.
 	FinishReason string
-	Err          error
+	// Truncated says the answer was cut at the backend's size limit.
+	Truncated bool
+	Err       error
 }
 
 // Backend runs tasks of one model.

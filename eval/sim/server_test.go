@@ -307,7 +307,7 @@ func TestStopEndsHangingRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := chat.NewHTTP(chat.HTTPConfig{Endpoint: url, Timeout: -1})
+	c, _ := chat.NewHTTP(chat.HTTPConfig{Endpoint: url, Timeout: time.Minute})
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Complete(context.Background(), clipRequest("migr-sim", "00001", predictions.VariantAV, 0))

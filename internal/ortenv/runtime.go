@@ -34,6 +34,9 @@ type Runtime struct {
 	path    string
 	file    os.FileInfo // to recognise the same file under another name
 	version string
+
+	mu   sync.Mutex
+	told map[string]bool // fallback reasons already logged (Notify)
 }
 
 // Path is the shared library the runtime was loaded from.

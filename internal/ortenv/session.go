@@ -206,6 +206,31 @@ func Notices(infos map[string]SessionInfo) []string {
 	return out
 }
 
+// Notify logs, once per Runtime and reason, the notice of Notices for a session that fell back to
+// the CPU under device auto; it logs nothing for one that runs where it was asked. Every model and
+// judge of a process shares its Runtime, so a run that opens ten models on a machine without the
+// CUDA provider prints one line, not ten. Callers that can gather all sessions' infos may print
+// Notices themselves instead.
+func (r *Runtime) Notify(logf func(format string, args ...any), info SessionInfo) {
+	if info.Fallback == "" || logf == nil {
+		return
+	}
+	r.mu.Lock()
+	if r.told == nil {
+		r.told = map[string]bool{}
+	}
+	seen := r.told[info.Fallback]
+	r.told[info.Fallback] = true
+	r.mu.Unlock()
+	if !seen {
+		level := "warning"
+		if info.FallbackCause == CauseNoProvider {
+			level = "info"
+		}
+		logf("%s: device auto runs on the CPU: %s", level, info.Fallback)
+	}
+}
+
 // MergeDeviceErrors returns errs with the *DeviceErrors of one reason merged into one error
 // naming every model and judge it applies to, at the place of the first: ten models on a
 // machine without a GPU give one error, not ten. Call it before wrapping the errors: a merged

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -224,4 +225,22 @@ func fakeProvider(t *testing.T, dir string) {
 	run("-shared", "-fPIC", "-o", filepath.Join(dir, "libonnxruntime_providers_shared.so"), write("shared.c", "void Provider_SetHost(void *host) { (void)host; }\n"))
 	run("-shared", "-fPIC", "-o", filepath.Join(dir, "libonnxruntime_providers_cuda.so"),
 		write("cuda.c", "int emoeval_fake_dep(void);\nint emoeval_fake_provider(void) { return emoeval_fake_dep(); }\n"), dep)
+}
+
+// TestNotify checks that a runtime logs each fallback reason once, whatever the number of
+// sessions, and nothing for sessions that run where they were asked.
+func TestNotify(t *testing.T) {
+	rt := onnxtest.Runtime(t)
+	var lines []string
+	logf := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	reason := fmt.Sprintf("device cuda:0: test reason %p", &lines) // a reason no other test logs
+	for range 3 {
+		rt.Notify(logf, ortenv.SessionInfo{Device: ortenv.CPUDevice(), Fallback: reason, FallbackCause: ortenv.CauseNoProvider})
+		rt.Notify(logf, ortenv.SessionInfo{Device: ortenv.CPUDevice()})
+	}
+	rt.Notify(logf, ortenv.SessionInfo{Device: ortenv.CPUDevice(), Fallback: reason + " (other)", FallbackCause: ortenv.CauseNoGPU})
+	want := []string{"info: device auto runs on the CPU: " + reason, "warning: device auto runs on the CPU: " + reason + " (other)"}
+	if !slices.Equal(lines, want) {
+		t.Errorf("logged %q, want %q", lines, want)
+	}
 }

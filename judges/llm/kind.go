@@ -9,6 +9,7 @@ import (
 	"github.com/emoeval/emoeval/eval/config"
 	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/redact"
 	"github.com/emoeval/emoeval/judges"
 )
 
@@ -81,7 +82,7 @@ func (c *Block) Identity() judges.Config {
 // Redacted removes credentials from the endpoint.
 func (c *Block) Redacted() judges.Config {
 	r := *c
-	r.Endpoint = config.RedactURL(c.Endpoint)
+	r.Endpoint = redact.URL(c.Endpoint)
 	return &r
 }
 

@@ -168,10 +168,17 @@ func linearBenchModel(video, audio int) benchModel {
 
 // mlpBenchModel is an MLP over a video and an audio input (onnxmodel.MLPSpec).
 func mlpBenchModel(video, audio int, hidden ...int) benchModel {
-	in := []onnxmodel.Input{{Name: "video", Dim: video}, {Name: "audio", Dim: audio}}
-	spec := onnxmodel.MLPSpec{Inputs: in, Hidden: hidden, Classes: benchClasses, Softmax: true, Seed: 1}
-	return benchModel{data: spec.Build(), inputs: in, output: "probs"}
+	spec := mlpSpec(video, audio, hidden...)
+	return benchModel{data: spec.Build(), inputs: spec.Inputs, output: "probs"}
 }
+
+func mlpSpec(video, audio int, hidden ...int) onnxmodel.MLPSpec {
+	in := []onnxmodel.Input{{Name: "video", Dim: video}, {Name: "audio", Dim: audio}}
+	return onnxmodel.MLPSpec{Inputs: in, Hidden: hidden, Classes: benchClasses, Softmax: true, Seed: 1}
+}
+
+// benchLabels is the label set of the bench models' classes.
+func benchLabels() *datasets.LabelSet { return datasets.DFEW() }
 
 // clips returns n clips with normally distributed features for every input.
 func (bm benchModel) clips(n int, seed uint64) []datasets.Clip {
@@ -200,7 +207,7 @@ func (bm benchModel) open(tb testing.TB, rt *ortenv.Runtime, dev ortenv.Device, 
 	}
 	m, err := Open(context.Background(), Config{
 		Name: "bench", ONNX: bm.data, Device: dev, Inputs: inputs,
-		BatchSize: batch, Threads: threads, Labels: datasets.DFEW(), Runtime: rt,
+		BatchSize: batch, Threads: threads, Labels: benchLabels(), Runtime: rt,
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -31,6 +31,7 @@ type Model struct {
 	fixed   bool   // the model's batch dimension is fixed to batch: short batches are padded
 	classes int
 	info    ortenv.SessionInfo // what the session runs on; BatchSize is batch
+	rt      *ortenv.Runtime
 
 	mu        sync.Mutex // guards everything below
 	session   *ortenv.Session
@@ -71,7 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, &inputerr.Error{File: cfg.Path, Msg: fmt.Sprintf("model %q: not a usable ONNX model", cfg.Name), Err: err}
 	}
-	m := &Model{name: cfg.Name, labels: cfg.Labels, kind: cfg.OutputKind, classes: cfg.Labels.Len()}
+	m := &Model{name: cfg.Name, labels: cfg.Labels, kind: cfg.OutputKind, classes: cfg.Labels.Len(), rt: rt}
 	batchDims, err := m.bindInputs(cfg, ins)
 	if err != nil {
 		return nil, err

@@ -620,3 +620,8 @@ func TestAblationFromVariants(t *testing.T) {
 		}
 	})
 }
+
+// tinyVideoOnly is a one-input (video_in) classifier with tm's video weights.
+func tinyVideoOnly(tm tinyModel) []byte {
+	return onnxmodel.Classifier(avInputs[:1], 7, tm.w[:1], tm.b, true)
+}

@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"github.com/emoeval/emoeval/eval/backend"
+	"github.com/emoeval/emoeval/eval/chat"
 	"github.com/emoeval/emoeval/eval/config"
 	"github.com/emoeval/emoeval/eval/prompts"
 	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/redact"
 )
 
 // Config is the openai backend's block in emoeval.yaml.
@@ -32,6 +34,9 @@ type Config struct {
 	MaxRetries  int             `yaml:"max_retries" json:"max_retries"`
 	// RPS caps requests per second (0: no cap).
 	RPS float64 `yaml:"rps" json:"rps"`
+	// MaxOutputBytes bounds one answer: a longer one is cut there, and the sample marked
+	// truncated, so that memory depends on the limit, not on what a server sends.
+	MaxOutputBytes int `yaml:"max_output_bytes" json:"max_output_bytes"`
 }
 
 // Kind is the openai backend: chat completions against any OpenAI-compatible server.
@@ -44,7 +49,7 @@ func newConfig() backend.Config {
 	return &Config{
 		Common: backend.Common{Variants: []variant.Variant{variant.AV}},
 		Prompt: "r1-omni", Temperature: &t, Concurrency: 32,
-		Timeout: config.Duration(60 * time.Second), MaxRetries: 8,
+		Timeout: config.Duration(60 * time.Second), MaxRetries: 8, MaxOutputBytes: chat.DefaultMaxOutputBytes,
 	}
 }
 
@@ -72,6 +77,7 @@ func (c *Config) Check(s *config.Section) {
 	checkTimeout(s, "timeout", time.Duration(c.Timeout))
 	s.IntRange("max_retries", c.MaxRetries, 0, 100)
 	s.Range("rps", c.RPS, 0, 1e6)
+	s.IntRange("max_output_bytes", c.MaxOutputBytes, 1024, 64<<20)
 }
 
 // checkTimeout refuses timeouts that would switch the request timeout off or wait for days.
@@ -91,13 +97,13 @@ func (c *Config) Identity() backend.Config {
 // Redacted removes credentials from the endpoint.
 func (c *Config) Redacted() backend.Config {
 	r := *c
-	r.Endpoint = config.RedactURL(c.Endpoint)
+	r.Endpoint = redact.URL(c.Endpoint)
 	return &r
 }
 
 func open(ctx context.Context, bc backend.Config, d backend.Deps) (*backend.Model, error) {
 	c := bc.(*Config)
-	prompt, info := c.Prompt, backend.Info{Endpoint: config.RedactURL(c.Endpoint), Model: c.Model}
+	prompt, info := c.Prompt, backend.Info{Endpoint: redact.URL(c.Endpoint), Model: c.Model}
 	if _, builtin := prompts.Model(prompt); !builtin {
 		b, err := os.ReadFile(prompt)
 		if err != nil {
@@ -106,7 +112,8 @@ func open(ctx context.Context, bc backend.Config, d backend.Deps) (*backend.Mode
 		prompt, info.PromptFile = string(b), c.Prompt
 	}
 	client, h, err := backend.NewClient(backend.ClientSpec{Endpoint: c.Endpoint, APIKeyEnv: c.APIKeyEnv,
-		Timeout: time.Duration(c.Timeout), MaxRetries: c.MaxRetries, RPS: c.RPS, Namespace: "model:" + c.Name}, d.Env, d.HTTP, d.Store, d.Stats)
+		Timeout: time.Duration(c.Timeout), MaxRetries: c.MaxRetries, RPS: c.RPS, MaxOutputBytes: c.MaxOutputBytes,
+		Namespace: "model:" + c.Name}, d.Env, d.HTTP, d.Store, d.Stats)
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,8 @@ type Result struct {
 	// FinishReason is the server's finish_reason: "stop", or "length" for a generation cut at
 	// max_tokens (still scored); aborted generations are errors, never Results.
 	FinishReason string
+	// Truncated says the answer was longer than the client's size limit and was cut there.
+	Truncated bool
 }
 
 // New returns a backend that sends its requests through client (usually a chat.NewHTTP client
@@ -178,7 +180,8 @@ func (b *Backend) Ask(ctx context.Context, clip datasets.Clip, v variant.Variant
 	if err != nil {
 		return Result{Attempts: chat.AttemptsOf(err)}, fmt.Errorf("model %s clip %s variant %s: %w", b.cfg.Name, clip.ClipID, v, err)
 	}
-	return Result{Raw: rawOutput(resp), Attempts: resp.Attempts, Latency: resp.Latency, Cached: resp.Cached, FinishReason: resp.FinishReason}, nil
+	return Result{Raw: rawOutput(resp), Attempts: resp.Attempts, Latency: resp.Latency, Cached: resp.Cached,
+		FinishReason: resp.FinishReason, Truncated: resp.Truncated}, nil
 }
 
 var _ runner.Backend = (*Backend)(nil)
@@ -188,7 +191,8 @@ func (b *Backend) Predict(ctx context.Context, tasks []runner.Task) ([]runner.Re
 	out := make([]runner.Result, len(tasks))
 	for i, t := range tasks {
 		r, err := b.Ask(ctx, t.Clip, t.Variant, t.SampleIndex)
-		out[i] = runner.Result{Raw: r.Raw, Attempts: r.Attempts, Latency: r.Latency, Cached: r.Cached, FinishReason: r.FinishReason, Err: err}
+		out[i] = runner.Result{Raw: r.Raw, Attempts: r.Attempts, Latency: r.Latency, Cached: r.Cached, FinishReason: r.FinishReason,
+			Truncated: r.Truncated, Err: err}
 	}
 	return out, nil
 }
