@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/emoeval/emoeval/eval/predictions"
@@ -158,29 +161,39 @@ func TestOneCaseGivesOneAnswerInEveryCommand(t *testing.T) {
 	}
 }
 
-// A model whose every call fails (a wrong model id: 404) is stopped after its first calls, its
-// clips are counted as failed, never as wrong answers, the run exits 3; and compare refuses to
-// read that as a regression.
+// A model whose every call fails alike (a server that lists the model but rejects every
+// request for it) is stopped after its first calls, its clips are counted as failed, never as
+// wrong answers, the run exits 3; and compare refuses to read that as a regression.
 func TestFailedCallsAreNotWrongAnswers(t *testing.T) {
 	dir := t.TempDir()
 	splitPath, split := smallSplit(t, dir, 60)
-	srv, url := startSim(t, split, sim.Faults{})
-	good, broken := filepath.Join(dir, "good.yaml"), filepath.Join(dir, "broken.yaml")
-	cfg := func(model string) string {
-		return fmt.Sprintf("name: x\ndataset: {name: dfew, split: %q}\nmodels:\n  - {name: m, backend: openai, endpoint: %s, model: %s, concurrency: 4, timeout: 2s}\njudges: [{name: lexicon, kind: lexicon}]\nstatistics: {bootstrap: 100}\nreport: {formats: [md]}\n",
-			splitPath, url, model)
+	_, url := startSim(t, split, sim.Faults{})
+	var completions atomic.Int32
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/models" {
+			fmt.Fprint(w, `{"data": [{"id": "migr-sim"}]}`)
+			return
+		}
+		completions.Add(1)
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"error": {"message": "this model does not accept video"}}`)
+	}))
+	defer broken.Close()
+	cfg := func(endpoint string) string {
+		return fmt.Sprintf("name: x\ndataset: {name: dfew, split: %q}\nmodels:\n  - {name: m, backend: openai, endpoint: %s, model: migr-sim, concurrency: 4, timeout: 2s}\njudges: [{name: lexicon, kind: lexicon}]\nstatistics: {bootstrap: 100}\nreport: {formats: [md]}\n",
+			splitPath, endpoint)
 	}
-	writeFile(t, good, cfg("migr-sim"))
-	writeFile(t, broken, cfg("no-such-model"))
+	good, bad := filepath.Join(dir, "good.yaml"), filepath.Join(dir, "broken.yaml")
+	writeFile(t, good, cfg(url))
+	writeFile(t, bad, cfg(broken.URL+"/v1"))
 	if r := runCLI(t, nil, "run", "-c", good, "--out", filepath.Join(dir, "good"), "--format", "none"); r.code != 0 {
 		t.Fatalf("good run: exit %d: %s", r.code, r.stderr)
 	}
-	before := srv.Stats().Requests
-	r := runCLI(t, nil, "run", "-c", broken, "--out", filepath.Join(dir, "broken"), "--format", "txt")
-	if r.code != exitFailedItems || !strings.Contains(r.stderr, "was stopped") {
-		t.Fatalf("broken run: exit %d, want 3 naming the stop: %s", r.code, r.stderr)
+	r := runCLI(t, nil, "run", "-c", bad, "--out", filepath.Join(dir, "broken"), "--format", "txt")
+	if r.code != exitFailedItems || !strings.Contains(r.stderr, "was stopped") || !strings.Contains(r.stderr, "does not accept video") {
+		t.Fatalf("broken run: exit %d, want 3 naming the stop and its cause: %s", r.code, r.stderr)
 	}
-	if sent := srv.Stats().Requests - before; sent > 30 {
+	if sent := completions.Load(); sent > 30 {
 		t.Errorf("%d requests sent for a model that cannot answer; it should stop after about 20", sent)
 	}
 	s := readSummary(t, filepath.Join(dir, "broken"))
@@ -193,6 +206,52 @@ func TestFailedCallsAreNotWrongAnswers(t *testing.T) {
 	c := runCLI(t, nil, "compare", filepath.Join(dir, "good"), filepath.Join(dir, "broken"), "--gate", "war:max-drop=1pp")
 	if c.code != exitBadInput || !strings.Contains(c.stderr, "failed calls") || !strings.Contains(c.stderr, "--max-failed") {
 		t.Errorf("compare with a broken run: exit %d, want 2 naming the failed calls:\n%s%s", c.code, c.stdout, c.stderr)
+	}
+}
+
+// Fail fast: a wrong model id, a stopped server or a refused key is found before the first
+// request, in seconds, naming the model, the endpoint and the cause; a server that is only busy
+// (429) does not stop the run.
+func TestPreflightFailsFastBeforeSpending(t *testing.T) {
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 20)
+	srv, url := startSim(t, split, sim.Faults{})
+	stopped := httptest.NewServer(http.NotFoundHandler())
+	stoppedURL := stopped.URL + "/v1"
+	stopped.Close()
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer busy.Close()
+	tests := []struct {
+		name, endpoint, model string
+		code                  int
+		want                  []string
+	}{
+		{"unknown model id", url, "migr-sim-typo", exitBadInput, []string{"model m", "migr-sim-typo", `"migr-sim"`, "r1-omni-sim"}},
+		{"stopped server", stoppedURL, "migr-sim", exitBadInput, []string{"model m", "127.0.0.1", "refused"}},
+		{"busy server", busy.URL + "/v1", "migr-sim", exitFailedItems, []string{"warning: model m"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "emoeval.yaml")
+			writeFile(t, cfg, fmt.Sprintf("name: x\ndataset: {name: dfew, split: %q}\nmodels:\n  - {name: m, backend: openai, endpoint: %s, model: %s, max_retries: 1, timeout: 2s}\nstatistics: {bootstrap: 0}\nreport: {formats: [md]}\n",
+				splitPath, tt.endpoint, tt.model))
+			before := srv.Stats().Completions
+			r := runCLI(t, nil, "run", "-c", cfg, "--out", filepath.Join(filepath.Dir(cfg), "run"), "--format", "none")
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", r.code, tt.code, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("the message lacks %q:\n%s", w, r.stderr)
+				}
+			}
+			if tt.code == exitBadInput && srv.Stats().Completions != before {
+				t.Errorf("%d completions were asked before the run stopped", srv.Stats().Completions-before)
+			}
+		})
 	}
 }
 

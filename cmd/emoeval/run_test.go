@@ -316,8 +316,13 @@ func TestAPIKeyIsNeverWritten(t *testing.T) {
 	dir := t.TempDir()
 	splitPath, split := smallSplit(t, dir, 30)
 	_, url := startSim(t, split, sim.Faults{P500: 0.2})
-	// A second server that rejects every request and echoes the Authorization header back.
+	// A second server that lists the model (the check before the run passes) but rejects every
+	// completion and echoes the Authorization header back.
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/models" {
+			fmt.Fprint(w, `{"data": [{"id": "migr-sim"}]}`)
+			return
+		}
 		w.WriteHeader(http.StatusUnauthorized)
 		fmt.Fprintf(w, `{"error": {"message": "bad key %s"}}`, r.Header.Get("Authorization"))
 	}))
@@ -543,7 +548,7 @@ report: {formats: [md]}
 	if r := runCLI(t, nil, "run", "-c", cfg, "--out", out, "--format", "none"); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if got := srv.Stats().Requests; got != 60 {
+	if got := srv.Stats().Completions; got != 60 {
 		t.Errorf("%d requests for two models × 30 clips: the second model was answered from the first one's cache", got)
 	}
 	walkFiles(t, out, func(p string, data []byte) {
