@@ -17,13 +17,14 @@ import (
 
 // DemoOptions configure `emoeval demo`.
 type DemoOptions struct {
-	Out      string
-	Seed     int64
-	Progress runner.Progress
-	Logf     func(format string, args ...any)
-	HTTP     *http.Client
-	Now      func() time.Time
-	Command  string
+	Out  string
+	Seed int64
+	// NewProgress makes the progress display of each phase; nil shows none.
+	NewProgress func() runner.Progress
+	Logf        func(format string, args ...any)
+	HTTP        *http.Client
+	Now         func() time.Time
+	Command     string
 }
 
 // Demo runs the whole pipeline on built-in data: a synthetic DFEW fold-5 split with feature
@@ -95,7 +96,7 @@ func Demo(ctx context.Context, o DemoOptions) (*RunResult, error) {
 	}
 	return Run(ctx, RunOptions{
 		Spec: s, ConfigFile: cfgPath, Kind: KindRun, Out: filepath.Join(o.Out, "run"), Force: true, Grace: 5 * time.Second,
-		Progress: o.Progress, Logf: o.Logf, Env: env,
+		NewProgress: o.NewProgress, Logf: o.Logf, Env: env,
 		HTTP: o.HTTP, Command: o.Command, ResumeCommand: o.Command, Now: o.Now,
 	})
 }

@@ -56,9 +56,11 @@ type RunOptions struct {
 	// Shard restricts the run to one shard of the clips (Count 0 or 1: all clips).
 	Shard runner.Shard
 	// Grace is how long in-flight requests may finish after an interrupt.
-	Grace    time.Duration
-	Progress runner.Progress
-	Logf     func(format string, args ...any)
+	Grace time.Duration
+	// NewProgress makes the progress display of one phase (model calls, then judging); nil
+	// shows none.
+	NewProgress func() runner.Progress
+	Logf        func(format string, args ...any)
 	Env      Env
 	HTTP     *http.Client
 	// Command reproduces the run (for the manifest); ResumeCommand continues it after an interrupt.
@@ -185,16 +187,16 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	}
 
 	// Everything that can be wrong with the set-up fails here, before any request.
-	var stats chat.Stats
+	var stats runStats
 	deps := backend.Deps{Labels: sel.split.Labels, Clips: clips, SplitPath: s.Dataset.Split, Env: o.Env, HTTP: o.HTTP,
-		Store: store, Stats: &stats, Logf: o.Logf}
+		Store: store, Stats: &stats.models, Logf: o.Logf}
 	models, err := openModels(ctx, s, o.Registries, deps)
 	defer closeModels(models)
 	if err != nil {
 		return nil, err
 	}
 	specs, err := openJudges(ctx, s, o.Registries, judges.Deps{Labels: sel.split.Labels, Protocol: s.Protocol, Clips: clips,
-		SplitDesc: desc, Env: o.Env, HTTP: o.HTTP, Store: store, Stats: &stats, Logf: o.Logf})
+		SplitDesc: desc, Env: o.Env, HTTP: o.HTTP, Store: store, Stats: &stats.judges, Logf: o.Logf})
 	defer closeJudges(specs)
 	if err != nil {
 		return nil, err
@@ -215,7 +217,7 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	if total > 0 {
 		o.Logf("run %s: %d clips (%s), %d model calls, results in %s", s.Name, len(clips), desc, total, dir)
 	}
-	outcomes, err := runner.Run(ctx, runModels, clips, runner.Options{Concurrency: s.Concurrency, Grace: o.Grace, Progress: o.Progress,
+	outcomes, err := runner.Run(ctx, runModels, clips, runner.Options{Concurrency: s.Concurrency, Grace: o.Grace, Progress: o.progress(),
 		StopAfter: stopAfter, Permanent: permanentError})
 	var stopped *runner.StoppedError
 	switch {
@@ -237,6 +239,17 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	return res, err
 }
 
+// progress is a fresh progress display for a phase, or nil.
+func (o RunOptions) progress() runner.Progress {
+	if o.NewProgress == nil {
+		return nil
+	}
+	return o.NewProgress()
+}
+
+// runStats count the requests of the models and of the judges apart.
+type runStats struct{ models, judges chat.Stats }
+
 // stopAfter is how many first answers of a model may all fail alike before the model is
 // stopped: enough to see that it is not a passing hiccup, far fewer than a split.
 const stopAfter = 20
@@ -253,13 +266,16 @@ func permanentError(err error) (string, bool) {
 
 // finish parses, judges and scores a run's outputs and publishes the run directory.
 func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, clips, all []datasets.Clip, desc string,
-	models []*openedModel, specs []judges.Spec, outcomes []runner.Outcome, rd *runDir, stats *chat.Stats, total int,
+	models []*openedModel, specs []judges.Spec, outcomes []runner.Outcome, rd *runDir, stats *runStats, total int,
 	hash string, started time.Time) (*RunResult, error) {
 	sc, err := NewScorer(sel.split.Labels, s.Protocol, clips, desc, metricsOptions(s, sel.split))
 	if err != nil {
 		return nil, inputerr.New("", "%v", err)
 	}
 	sc.Judges = specs
+	if sc.Progress = o.progress(); sc.Progress != nil {
+		defer sc.Progress.Finish()
+	}
 	if rd.path != "" {
 		if err := sc.StageRows(rd.stage); err != nil {
 			return nil, err
@@ -291,7 +307,7 @@ func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, cli
 		for _, v := range m.variants() {
 			name := v.ScoredName(m.name())
 			meta := ModelMeta{Name: name, Backend: m.cfg.Base().Backend, Variant: v, File: m.File, Format: m.Format,
-				Explains: m.Explains && v == variant.AV}
+				Explains: m.Explains && v == variant.AV, Expected: answered(byModel[name])}
 			scan := outcomeScan(byModel[name])
 			if m.Scan != nil {
 				scan = replayScan(ctx, m.Scan, inShard, inAll)
@@ -311,13 +327,25 @@ func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, cli
 		}
 		sc.Builder().SetMI(mi)
 	}
+	if sc.Progress != nil {
+		sc.Progress.Finish()
+		sc.Progress = nil
+	}
+	t0 := time.Now()
+	if s.Statistics.Bootstrap > 0 {
+		o.Logf("computing the summary with %d bootstrap resamples…", s.Statistics.Bootstrap)
+	}
 	summary, err := sc.Summary()
 	if err != nil {
 		return nil, err
 	}
+	if s.Statistics.Bootstrap > 0 {
+		o.Logf("summary computed in %.2f s", time.Since(t0).Seconds())
+	}
 	setBackends(summary, s)
-	snap := stats.Snapshot()
-	res.Counts.Tasks, res.Counts.Requests, res.Counts.Retries, res.Counts.Failed = total, int(snap.Requests-snap.Cached), int(snap.Retries), res.Failed
+	ms, js := stats.models.Snapshot(), stats.judges.Snapshot()
+	res.Counts.Tasks, res.Counts.Requests, res.Counts.Retries, res.Counts.Failed = total, int(ms.Requests-ms.Cached), int(ms.Retries), res.Failed
+	res.Counts.JudgeCalls, res.Counts.JudgeRequests, res.Counts.JudgeCached, res.Counts.JudgeRetries = int(js.Requests), int(js.Requests-js.Cached), int(js.Cached), int(js.Retries)
 	if res.Tables, err = papertables.Build(summary, papertables.Options{Reference: s.Report.Reference}); err != nil {
 		return nil, err
 	}
@@ -332,10 +360,22 @@ func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, cli
 	if err != nil {
 		return nil, err
 	}
+	o.Logf("rendering the report (%s)…", strings.Join(s.Report.Formats, ", "))
 	if res.Report, err = rd.publish(ctx, summary, mi, man, reportOptions(s.Report)); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// answered is how many of a model's outcomes are answers (not failed calls), for progress.
+func answered(outs []runner.Outcome) int {
+	n := 0
+	for _, o := range outs {
+		if o.Err == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // setBackends records each model's backend in the summary.

@@ -87,13 +87,19 @@ type JudgeInfo struct {
 	Device string `json:"device,omitempty"`
 }
 
-// RunCounts are the request statistics of a run.
+// RunCounts are the request statistics of a run: model calls (tasks), the HTTP requests they
+// took, the answers that came from the cache, retries and failures; and the same for judges.
 type RunCounts struct {
 	Tasks    int `json:"tasks"`
 	Requests int `json:"requests"`
 	Cached   int `json:"cached"`
 	Retries  int `json:"retries"`
 	Failed   int `json:"failed"`
+
+	JudgeCalls    int `json:"judge_calls,omitempty"`
+	JudgeRequests int `json:"judge_requests,omitempty"`
+	JudgeCached   int `json:"judge_cached,omitempty"`
+	JudgeRetries  int `json:"judge_retries,omitempty"`
 }
 
 // FileSHA256 returns the hex sha256 and size of a file.

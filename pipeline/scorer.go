@@ -6,14 +6,17 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/eval/predictions"
+	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges"
@@ -40,6 +43,8 @@ type ModelMeta struct {
 	File, Format string
 	// Explains says whether the model writes explanations worth judging (not onnx classifiers).
 	Explains bool
+	// Expected is how many outputs will come (0: not known), for progress.
+	Expected int
 }
 
 // Scorer streams model outputs through parsing and judging into a metrics.Builder, optionally
@@ -55,6 +60,8 @@ type Scorer struct {
 	// Predictions and Judgments receive every row when set.
 	Predictions *predictions.Writer
 	Judgments   *judges.Writer
+	// Progress, when set, shows the judging: one task per judge and model.
+	Progress runner.Progress
 
 	parser    *parse.Parser
 	clips     []datasets.Clip
@@ -153,6 +160,11 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 			if j.Model == "" || j.Model == m.Name {
 				js = append(js, j)
 			}
+		}
+	}
+	if s.Progress != nil {
+		for _, j := range js {
+			s.Progress.Start(judgeTask(j, m.Name), m.Expected)
 		}
 	}
 	var batch []pending
@@ -286,9 +298,28 @@ func (s *Scorer) judge(ctx context.Context, model string, js []judges.Spec, batc
 		for i, b := range batch {
 			items[i] = judges.Item{Model: model, ClipID: b.clip.ClipID, Text: s.parser.JudgeText(b.raw, b.out, spec.Input), Pred: b.out.Pred}
 		}
-		got, err := spec.Judge.Judge(ctx, items)
+		var reported atomic.Int64
+		jctx := ctx
+		task := judgeTask(spec, model)
+		if s.Progress != nil {
+			jctx = judges.WithProgress(ctx, func() {
+				reported.Add(1)
+				s.Progress.Done(task, runner.Result{})
+			})
+		}
+		got, err := spec.Judge.Judge(jctx, items)
 		if err != nil {
 			return fmt.Errorf("judge %s: %w", spec.Judge.Name(), err)
+		}
+		if s.Progress != nil {
+			// Judges that do not report item by item are counted when their call returns.
+			for i := reported.Load(); i < int64(len(got)); i++ {
+				var r runner.Result
+				if got[i].Error != "" {
+					r.Err = errJudged
+				}
+				s.Progress.Done(task, r)
+			}
 		}
 		if len(got) != len(items) {
 			return fmt.Errorf("judge %s returned %d judgments for %d explanations", spec.Judge.Name(), len(got), len(items))
@@ -308,6 +339,12 @@ func (s *Scorer) judge(ctx context.Context, model string, js []judges.Spec, batc
 	}
 	return nil
 }
+
+// judgeTask names a judge's progress task.
+func judgeTask(j judges.Spec, model string) string { return "judge " + j.Judge.Name() + " · " + model }
+
+// errJudged marks a failed judgment in progress counts.
+var errJudged = errors.New("the judge failed")
 
 // Summary computes the summary of everything scored.
 func (s *Scorer) Summary() (*metrics.Summary, error) { return s.builder.Summary() }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/pipeline"
 )
 
@@ -37,16 +36,9 @@ marked synthetic.`,
 			if err := opts.check(); err != nil {
 				return err
 			}
-			var progress runner.Progress
-			if f.IsTerminal {
-				progress = runner.NewBarProgress(f.ErrOut)
-			} else {
-				progress = runner.NewLogProgress(f.ErrOut, 5*time.Second)
-			}
 			start := time.Now()
 			res, err := pipeline.Demo(cmd.Context(), pipeline.DemoOptions{
-				Out: opts.Out, Seed: opts.Seed, Progress: progress,
-				Logf: func(format string, args ...any) { fmt.Fprintf(f.ErrOut, format+"\n", args...) },
+				Out: opts.Out, Seed: opts.Seed, NewProgress: f.newProgress, Logf: f.logf,
 				HTTP: f.HTTPClient(), Now: f.Now, Command: commandLine(f),
 			})
 			if err != nil {
@@ -55,9 +47,7 @@ marked synthetic.`,
 			if err := opts.print(f.Out, headline(res.Tables)); err != nil {
 				return err
 			}
-			c := res.Counts
-			fmt.Fprintf(f.ErrOut, "\ndemo finished in %s: %d model calls (%d requests, %d from cache, %d retries, %d failed)\n",
-				time.Since(start).Round(100*time.Millisecond), c.Tasks, c.Requests, c.Cached, c.Retries, c.Failed)
+			fmt.Fprintf(f.ErrOut, "\ndemo finished in %s: %s\n", time.Since(start).Round(100*time.Millisecond), countsLine(res.Counts))
 			fmt.Fprintf(f.ErrOut, "run directory: %s\n", res.Dir)
 			fmt.Fprintf(f.ErrOut, "report: %s\n", filepath.Join(res.Dir, pipeline.ReportDir, "report.pdf"))
 			return nil

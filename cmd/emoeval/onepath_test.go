@@ -77,8 +77,16 @@ func TestOneCaseGivesOneAnswerInEveryCommand(t *testing.T) {
 
 	// run
 	run := filepath.Join(dir, "run")
-	if r := runCLI(t, nil, "run", "-c", cfg, "--out", run, "--format", "none"); r.code != 0 {
-		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
+	r0 := runCLI(t, nil, "run", "-c", cfg, "--out", run, "--format", "none")
+	if r0.code != 0 {
+		t.Fatalf("run: exit %d: %s", r0.code, r0.stderr)
+	}
+	// Off a terminal, every phase logs plain lines, with counters of its own.
+	for _, want := range []string{"r1-omni: ", "judge lexicon · migr: ", "computing the summary", "rendering the report",
+		"480 model calls ("} {
+		if !strings.Contains(r0.stderr, want) {
+			t.Errorf("the run's log lacks %q:\n%s", want, r0.stderr)
+		}
 	}
 	a := readSummary(t, run)
 

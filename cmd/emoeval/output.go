@@ -1,12 +1,16 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/emoeval/emoeval/eval/config"
+	"github.com/emoeval/emoeval/eval/runner"
+	"github.com/emoeval/emoeval/pipeline"
 	"github.com/emoeval/emoeval/reports/tabular"
 )
 
@@ -81,4 +85,28 @@ func suggestion(v string, allowed []string) string {
 		return " (did you mean " + s + "?)"
 	}
 	return ""
+}
+
+// newProgress returns the progress display of one phase: live bars on a terminal wide enough
+// for them, plain log lines every few seconds elsewhere (a log file, CI, a terminal that reports
+// no width).
+func (f *factory) newProgress() runner.Progress {
+	if f.IsTerminal && f.TerminalWidth != nil && f.TerminalWidth() >= 60 {
+		return runner.NewBarProgress(f.ErrOut)
+	}
+	return runner.NewLogProgress(f.ErrOut, 5*time.Second)
+}
+
+// logf writes a line to standard error.
+func (f *factory) logf(format string, args ...any) { fmt.Fprintf(f.ErrOut, format+"\n", args...) }
+
+// countsLine says what a run asked for, each phase with its own counters.
+func countsLine(c pipeline.RunCounts) string {
+	line := fmt.Sprintf("%d model calls (%d answered by the servers, %d from the cache, %d retries, %d failed)",
+		c.Tasks, c.Requests, c.Cached, c.Retries, c.Failed)
+	if c.JudgeCalls > 0 {
+		line += fmt.Sprintf("; %d judge calls (%d answered by the servers, %d from the cache, %d retries)",
+			c.JudgeCalls, c.JudgeRequests, c.JudgeCached, c.JudgeRetries)
+	}
+	return line
 }

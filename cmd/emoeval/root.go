@@ -32,11 +32,13 @@ type factory struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
-	// IsTerminal says whether ErrOut is a terminal (live progress bars) or not (log lines).
-	IsTerminal bool
-	Getenv     func(string) (string, bool)
-	HTTPClient func() *http.Client
-	Now        func() time.Time
+	// IsTerminal says whether ErrOut is a terminal (live progress bars) or not (log lines);
+	// TerminalWidth is its width in columns (0 when it does not say).
+	IsTerminal    bool
+	TerminalWidth func() int
+	Getenv        func(string) (string, bool)
+	HTTPClient    func() *http.Client
+	Now           func() time.Time
 	// Registries are the backend and judge kinds (zero: emoeval's own; tests add fakes).
 	Registries spec.Registries
 	// argv is the command line (set by execute), for printed commands (resume, reproduce).
@@ -47,6 +49,13 @@ func newFactory() *factory {
 	return &factory{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		IsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		TerminalWidth: func() int {
+			w, _, err := term.GetSize(int(os.Stderr.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 		Getenv:     os.LookupEnv,
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Now:        time.Now,

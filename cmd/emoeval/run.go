@@ -88,19 +88,13 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 		}
 		shard = s
 	}
-	var progress runner.Progress
-	if f.IsTerminal {
-		progress = runner.NewBarProgress(f.ErrOut)
-	} else {
-		progress = runner.NewLogProgress(f.ErrOut, 5*time.Second)
-	}
 	s, err := pipeline.LoadSpec(opts.Config, f.Getenv, f.Registries)
 	if err != nil {
 		return err
 	}
 	res, err := pipeline.Run(cmd.Context(), pipeline.RunOptions{
 		Spec: s, ConfigFile: opts.Config, Kind: pipeline.KindRun, Registries: f.Registries, Out: opts.Out, Force: opts.Force, Resume: opts.Resume, Shard: shard, Grace: opts.Grace,
-		Progress: progress, Logf: func(format string, args ...any) { fmt.Fprintf(f.ErrOut, format+"\n", args...) },
+		NewProgress: f.newProgress, Logf: f.logf,
 		Env: f.Getenv, HTTP: f.HTTPClient(), Command: commandLine(f), ResumeCommand: resumeCommand(f, opts), Now: f.Now,
 	})
 	var intr *pipeline.ErrInterrupted
@@ -113,9 +107,7 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 	if err := opts.print(f.Out, headline(res.Tables)); err != nil {
 		return err
 	}
-	c := res.Counts
-	fmt.Fprintf(f.ErrOut, "run directory: %s (%d model calls: %d requests, %d from cache, %d retries, %d failed)\n",
-		res.Dir, c.Tasks, c.Requests, c.Cached, c.Retries, c.Failed)
+	fmt.Fprintf(f.ErrOut, "run directory: %s\n%s\n", res.Dir, countsLine(res.Counts))
 	for _, p := range res.Report {
 		if filepath.Base(p) == "report.pdf" {
 			fmt.Fprintf(f.ErrOut, "report: %s\n", p)

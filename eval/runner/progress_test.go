@@ -74,3 +74,28 @@ func TestBarFinishUnderLoad(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+// Rates are the average over the task of answered (not cached) items, and neither a rate nor an
+// ETA is shown before a second has passed: a burst of cached answers in the first milliseconds
+// is not a million requests a second.
+func TestHonestRates(t *testing.T) {
+	start := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		c         counts
+		after     time.Duration
+		rate, eta string
+	}{
+		{"cached burst at start", counts{total: 7008, done: 2000, cached: 2000, start: start}, 3 * time.Millisecond, "–", "–"},
+		{"nothing yet", counts{total: 7008, start: start}, 10 * time.Second, "–", "–"},
+		{"too early", counts{total: 100, done: 5, start: start}, 500 * time.Millisecond, "–", "–"},
+		{"steady", counts{total: 100, done: 50, cached: 10, start: start}, 4 * time.Second, "10.0/s", "5s"},
+		{"finished", counts{total: 100, done: 100, start: start}, 10 * time.Second, "10.0/s", "–"},
+	}
+	for _, tt := range tests {
+		rate, eta := tt.c.rateAndETA(start.Add(tt.after))
+		if rate != tt.rate || eta != tt.eta {
+			t.Errorf("%s: rate %q ETA %q, want %q %q", tt.name, rate, eta, tt.rate, tt.eta)
+		}
+	}
+}

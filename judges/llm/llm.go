@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -90,6 +91,11 @@ func (j *Judge) Judge(ctx context.Context, items []judges.Item) ([]judges.Judgme
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(j.cfg.Concurrency)
+	// An item is done when its last vote is in.
+	pending := make([]atomic.Int32, len(items))
+	for i := range pending {
+		pending[i].Store(int32(j.cfg.Votes))
+	}
 	for i, it := range items {
 		for v := 0; v < j.cfg.Votes; v++ {
 			g.Go(func() error {
@@ -107,6 +113,9 @@ func (j *Judge) Judge(ctx context.Context, items []judges.Item) ([]judges.Judgme
 					return ctx.Err()
 				}
 				replies[i][v] = vote{reply: resp.Text, err: err}
+				if pending[i].Add(-1) == 0 {
+					judges.ItemDone(ctx)
+				}
 				return nil
 			})
 		}
