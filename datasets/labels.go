@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/emoeval/emoeval/internal/bom"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/safeyaml"
 )
@@ -95,7 +96,7 @@ func LoadLabelSet(path string) (*LabelSet, error) {
 	if err != nil {
 		return nil, inputerr.Wrap(path, err)
 	}
-	return ParseLabelSet(path, data)
+	return ParseLabelSet(path, bom.Trim(data))
 }
 
 // ParseLabelSet parses the YAML form of a custom label set; name is used in error messages,

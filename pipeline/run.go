@@ -61,8 +61,8 @@ type RunOptions struct {
 	// shows none.
 	NewProgress func() runner.Progress
 	Logf        func(format string, args ...any)
-	Env      Env
-	HTTP     *http.Client
+	Env         Env
+	HTTP        *http.Client
 	// Command reproduces the run (for the manifest); ResumeCommand continues it after an interrupt.
 	Command       string
 	ResumeCommand string

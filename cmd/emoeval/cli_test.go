@@ -331,3 +331,58 @@ func TestScoreRefusesAnMITableOfOtherClips(t *testing.T) {
 		t.Fatalf("a matching MI table: exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// Usage errors exit 2 everywhere, command groups included, and say what to type instead.
+func TestUsageMessagesNameTheFix(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"datasets", "inpsect", "x"}, `unknown command "inpsect" for "emoeval datasets": did you mean inspect?`},
+		{[]string{"scroe"}, "did you mean score?"},
+		{[]string{"datasets"}, "emoeval datasets needs a command"},
+		{[]string{}, "emoeval needs a command"},
+		{[]string{"report"}, "report takes 1 argument(s), got 0; usage: emoeval report RUN_DIR"},
+		{[]string{"datasets", "synth", "--dataset", "dfew"}, "missing --out (split file to write)"},
+		{[]string{"score", "--splt", "x"}, "unknown flag: --splt (did you mean --split?)"},
+		{[]string{"run", "-c", "x.yaml", "--format", "tx"}, `--format "tx": use txt, md or none (did you mean txt?)`},
+	}
+	for _, tt := range tests {
+		r := runCLI(t, nil, tt.args...)
+		if r.code != exitBadInput || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("emoeval %s: exit %d, want 2 with %q:\n%s", strings.Join(tt.args, " "), r.code, tt.want, r.stderr)
+		}
+	}
+	if r := runCLI(t, nil, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "emoeval ") {
+		t.Errorf("--version: exit %d: %q", r.code, r.stdout)
+	}
+}
+
+// A byte-order mark is accepted in every text input: outputs (JSONL, id-pipe), judge replies
+// (the authors' JSON, JSONL) and the configuration.
+func TestByteOrderMarksAreAccepted(t *testing.T) {
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	const mark = "\xef\xbb\xbf"
+	res := filepath.Join(repo, "testdata/results")
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(res, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	writeFile(t, filepath.Join(dir, "migr.txt"), mark+read("migr_dfew5.txt"))
+	writeFile(t, filepath.Join(dir, "gpt.json"), mark+read("gpt_migr_dfew5.json"))
+	writeFile(t, filepath.Join(dir, "out.jsonl"), mark+`{"clip_id": "147", "output": "<answer>disgust</answer>"}`+"\n")
+	r := runCLI(t, nil, "score", "--split", split, "--model", "migr="+filepath.Join(dir, "migr.txt"),
+		"--judgments", "gpt/migr="+filepath.Join(dir, "gpt.json"), "--bootstrap", "0", "--format", "md", "--no-reference")
+	want := runCLI(t, nil, "score", "--split", split, "--model", "migr="+filepath.Join(res, "migr_dfew5.txt"),
+		"--judgments", "gpt/migr="+filepath.Join(res, "gpt_migr_dfew5.json"), "--bootstrap", "0", "--format", "md", "--no-reference")
+	if r.code != 0 || r.stdout != want.stdout {
+		t.Errorf("with byte-order marks: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, nil, "score", "--split", split, "--model", "m="+filepath.Join(dir, "out.jsonl"), "--bootstrap", "0", "--format", "none"); r.code != 0 {
+		t.Errorf("JSONL with a byte-order mark: exit %d: %s", r.code, r.stderr)
+	}
+}

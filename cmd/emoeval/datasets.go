@@ -16,6 +16,8 @@ func newDatasetsCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "datasets <command>",
 		Short: "Import, inspect and synthesise split files",
+		Args:  groupArgs,
+		RunE:  groupRun,
 	}
 	cmd.AddCommand(newDatasetsImportCmd(f, nil), newDatasetsInspectCmd(f, nil), newDatasetsSynthCmd(f, nil))
 	return cmd
@@ -52,9 +54,9 @@ audio_path point into the data set's own layout (DFEW clip/<id>.mp4, MAFW clips/
 	}
 	cmd.Flags().StringVar(&opts.Labels, "labels", "", "directory of the official split files (required)")
 	cmd.Flags().StringVar(&opts.MediaRoot, "media-root", "", "root of the data set's clips, to fill media paths")
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "split file to write (required)")
+	cmd.Flags().StringVarP(&opts.Output, "out", "o", "", "split file to write (required)")
 	_ = cmd.MarkFlagRequired("labels")
-	_ = cmd.MarkFlagRequired("output")
+	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }
 
@@ -143,7 +145,7 @@ func runDatasetsInspect(f *factory, opts *datasetsInspectOptions) error {
 type datasetsSynthOptions struct {
 	Dataset   string
 	Folds     string
-	Seed      int64
+	Seed      uint64
 	MediaRoot string
 	Features  []string
 	Output    string
@@ -169,11 +171,11 @@ same seed gives the same file. Results on it are marked synthetic in every repor
 	}
 	cmd.Flags().StringVar(&opts.Dataset, "dataset", "dfew", "dfew or mafw")
 	cmd.Flags().StringVar(&opts.Folds, "folds", "", "folds to write, e.g. 5 or 1,2,3,4,5 (default all)")
-	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "random seed")
+	cmd.Flags().Uint64Var(&opts.Seed, "seed", 1, "random seed")
 	cmd.Flags().StringVar(&opts.MediaRoot, "media-root", "", "root for media paths")
 	cmd.Flags().StringSliceVar(&opts.Features, "features", nil, "feature columns MODALITY=DIM:INFORMATIVENESS, e.g. video=128:0.8")
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "split file to write (required)")
-	_ = cmd.MarkFlagRequired("output")
+	cmd.Flags().StringVarP(&opts.Output, "out", "o", "", "split file to write (required)")
+	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }
 
@@ -186,7 +188,7 @@ func runDatasetsSynth(f *factory, opts *datasetsSynthOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := datasets.Synth(datasets.SynthOptions{Dataset: opts.Dataset, Folds: folds, Seed: opts.Seed, MediaRoot: opts.MediaRoot, Features: feats})
+	s, err := datasets.Synth(datasets.SynthOptions{Dataset: opts.Dataset, Folds: folds, Seed: int64(opts.Seed), MediaRoot: opts.MediaRoot, Features: feats})
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}

@@ -12,7 +12,7 @@ import (
 
 type demoOptions struct {
 	Out  string
-	Seed int64
+	Seed uint64
 	terminalOptions
 }
 
@@ -38,7 +38,7 @@ marked synthetic.`,
 			}
 			start := time.Now()
 			res, err := pipeline.Demo(cmd.Context(), pipeline.DemoOptions{
-				Out: opts.Out, Seed: opts.Seed, NewProgress: f.newProgress, Logf: f.logf,
+				Out: opts.Out, Seed: int64(opts.Seed), NewProgress: f.newProgress, Logf: f.logf,
 				HTTP: f.HTTPClient(), Now: f.Now, Command: commandLine(f),
 			})
 			if err != nil {
@@ -53,8 +53,8 @@ marked synthetic.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&opts.Out, "out", "demo-out", "directory for the demo's data, configuration and run")
-	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "seed of the synthetic data and simulated models")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "demo-out", "directory for the demo's data, configuration and run")
+	cmd.Flags().Uint64Var(&opts.Seed, "seed", 1, "seed of the synthetic data and simulated models")
 	opts.terminalOptions.addFlags(cmd.Flags())
 	return cmd
 }

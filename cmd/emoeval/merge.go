@@ -50,9 +50,9 @@ equals that of the same run on one machine.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Out, "output", "o", "", "merged run directory (required)")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "merged run directory (required)")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite a directory made with another configuration")
 	opts.terminalOptions.addFlags(cmd.Flags())
-	_ = cmd.MarkFlagRequired("output")
+	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }

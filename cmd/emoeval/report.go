@@ -49,7 +49,7 @@ old one only when it is complete.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&opts.Formats, "formats", reports.Formats(), "formats to render")
-	cmd.Flags().BoolVar(&opts.Reference, "reference", true, "show the published numbers beside the results")
+	noReferenceFlag(cmd.Flags(), &opts.Reference)
 	cmd.Flags().IntVar(&opts.Examples, "examples", 3, "correct-but-inconsistent explanations per model in report.pdf")
 	return cmd
 }

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/pipeline/spec"
 )
 
@@ -91,12 +93,23 @@ Exit codes: 0 ok; 1 a comparison gate failed (or an unexpected error); 2 bad inp
 3 the run finished with failed samples; 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version.String(),
+		Args:          groupArgs,
+		RunE:          groupRun,
 	}
+	root.SetVersionTemplate("emoeval {{.Version}}\n")
 	root.SetIn(f.In)
 	root.SetOut(f.Out)
 	root.SetErr(f.ErrOut)
+	// One vocabulary: outputs are --out/-o everywhere; --output is still understood.
+	root.SetGlobalNormalizationFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "output" {
+			name = "out"
+		}
+		return pflag.NormalizedName(name)
+	})
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return withCode(exitBadInput, fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
+		return withCode(exitBadInput, flagError(c, err))
 	})
 	root.AddCommand(
 		newDatasetsCmd(f),
@@ -107,6 +120,7 @@ Exit codes: 0 ok; 1 a comparison gate failed (or an unexpected error); 2 bad inp
 		newMergeCmd(f, nil),
 		newSimCmd(f, nil),
 		newDemoCmd(f, nil),
+		newViewCmd(f, nil),
 		newVersionCmd(f),
 	)
 	return root
@@ -125,9 +139,12 @@ func execute(ctx context.Context, f *factory, args []string) (code int) {
 	f.argv = append([]string{"emoeval"}, args...)
 	root := newRootCmd(f)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if isCobraUsage(err) {
+		err = withCode(exitBadInput, usageHint(cmd, err))
 	}
 	fmt.Fprintf(f.ErrOut, "emoeval: %v\n", err)
 	return exitCode(ctx, err)

@@ -53,7 +53,7 @@ array). Join shard runs with emoeval merge.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Config, "config", "c", "", "configuration file (required)")
-	fl.StringVar(&opts.Out, "out", "", "run directory (default runs/<name>)")
+	fl.StringVarP(&opts.Out, "out", "o", "", "run directory (default runs/<name>)")
 	fl.BoolVar(&opts.Force, "force", false, "reuse a run directory made with another configuration")
 	fl.BoolVar(&opts.Resume, "resume", false, "continue an earlier run in the same directory (it must exist)")
 	fl.StringVar(&opts.Shard, "shard", "", "run shard I/N of the clips")

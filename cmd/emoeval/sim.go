@@ -14,7 +14,7 @@ type simOptions struct {
 	Split  string
 	Labels string
 	Faults string
-	Seed   int64
+	Seed   uint64
 }
 
 func newSimCmd(f *factory, runF func(*simOptions) error) *cobra.Command {
@@ -53,7 +53,7 @@ Stops on Ctrl-C.`,
 			if err != nil {
 				return err
 			}
-			srv, err := sim.NewServer(sim.Config{Split: split, Seed: opts.Seed, Models: sim.DefaultModels(), Judge: sim.DefaultJudge(), Faults: faults})
+			srv, err := sim.NewServer(sim.Config{Split: split, Seed: int64(opts.Seed), Models: sim.DefaultModels(), Judge: sim.DefaultJudge(), Faults: faults})
 			if err != nil {
 				return err
 			}
@@ -74,7 +74,7 @@ Stops on Ctrl-C.`,
 	fl.StringVar(&opts.Split, "split", "", "split file giving each clip's label (required)")
 	fl.StringVar(&opts.Labels, "labels", "", "custom label set (YAML)")
 	fl.StringVar(&opts.Faults, "faults", "", "faults to inject (see above)")
-	fl.Int64Var(&opts.Seed, "seed", 1, "seed of the simulated answers")
+	fl.Uint64Var(&opts.Seed, "seed", 1, "seed of the simulated answers")
 	_ = cmd.MarkFlagRequired("split")
 	return cmd
 }

@@ -19,8 +19,7 @@ import (
 // record with a single space; the record is stripped. Raw is the record after its first '|'.
 //
 // Where their script would silently produce garbage, this reader stops with an input error:
-// text before the first record (their script makes it a bogus record), a UTF-8 byte-order mark
-// (see bomErr), a record with no '|' (a bare id as the unended last line: their scripts raise on
+// text before the first record (their script makes it a bogus record), a record with no '|' (a bare id as the unended last line: their scripts raise on
 // it) and bytes that are not UTF-8 (their script fails on them). Blank lines before the first
 // record are skipped.
 func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) error) error {
@@ -61,9 +60,6 @@ func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) e
 		if err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
 		}
-		if lr.n == 1 && bytes.HasPrefix(line, []byte(bom)) {
-			return bomErr(path, line)
-		}
 		if !utf8.Valid(line) {
 			return inputerr.AtLine(path, lr.n, "not valid UTF-8 (the authors' scripts read result files as UTF-8)")
 		}
@@ -95,28 +91,6 @@ func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) e
 		return inputerr.New(path, "no records: no line starts with \"<digits>|\"")
 	}
 	return emit()
-}
-
-const bom = "\ufeff"
-
-// bomErr explains a file that starts with a UTF-8 byte-order mark. The authors' scripts
-// (encoding='utf-8', not 'utf-8-sig') keep the mark as U+FEFF at the start of the first id, and
-// str.strip() keeps it too. That id is not all digits, so the line does not start a record, but
-// as nothing comes before it, it (with any continuation lines) becomes the first record all the
-// same, with the id "\ufeff147". The id matches no clip of the split: their recognition script's
-// label lookup raises, so the record counts as an unknown answer in WAR's denominator but in no
-// class (no recall, no confusion row), and the clip itself goes unscored; their consistency
-// script's judge lookup raises too and the record goes to FF.
-func bomErr(path string, line []byte) error {
-	const msg = "the file starts with a UTF-8 byte-order mark; the authors' scripts (encoding='utf-8') keep it in their first record"
-	const fix = ": remove the mark (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)"
-	id := line[len(bom):idEnd(line)]
-	if !isPyDigits(id) {
-		return inputerr.AtLine(path, 1, msg+fix)
-	}
-	return inputerr.AtLine(path, 1, msg+", as the id %q, which matches no clip: their recognition script counts that record as "+
-		"an unknown answer of no class (in WAR's denominator only), their consistency script puts it in FF, and clip %s "+
-		"is never scored"+fix, bom+abbreviate(id, 20), abbreviate(id, 20))
 }
 
 // startsRecord is the authors' test line.split('|')[0].isdigit(), where line still has its line

@@ -109,8 +109,7 @@ func TestIDPipeErrors(t *testing.T) {
 		{"no records", "hello\n", 1, "text before the first record"},
 		{"header line", "video_id|output\n1|a\n", 1, "text before the first record"},
 		{"text after blank lines", "\n\nnote\n1|a\n", 3, "text before the first record"},
-		{"byte-order mark", "\xef\xbb\xbf12583|<answer>happy</answer>\n", 1, "byte-order mark"},
-		{"byte-order mark before a header", "\xef\xbb\xbfvideo_id|output\n1|a\n", 1, "keep it in their first record: remove the mark"},
+		{"byte-order mark before a header", "\xef\xbb\xbfvideo_id|output\n1|a\n", 1, "text before the first record"},
 		// The authors' scripts raise on such a record before its label lookup; scoring it as an
 		// empty output would put it in its clip's class.
 		{"a bare id as the unended last line", "571|<answer>happy</answer>\n417", 2, `a record with no '|' and no output: "417"`},
@@ -132,17 +131,18 @@ func TestIDPipeErrors(t *testing.T) {
 	}
 }
 
-// The byte-order mark message says what the authors' scripts make of the file: the mark stays
-// in the first record's id, so that record is kept but matches no clip (checked against
-// testdata/results/authors_ref.py's rearrange_one_line on such a file).
-func TestIDPipeByteOrderMarkMessage(t *testing.T) {
-	_, err := scanString(t, FormatIDPipe, "\xef\xbb\xbf147|<answer>disgust</answer>\r\n151|<answer>angry</answer>\n")
-	want := `in.txt:1: the file starts with a UTF-8 byte-order mark; the authors' scripts (encoding='utf-8') keep it in ` +
-		`their first record, as the id "\ufeff147", which matches no clip: their recognition script counts that record as an ` +
-		`unknown answer of no class (in WAR's denominator only), their consistency script puts it in FF, and clip 147 ` +
-		`is never scored: remove the mark (e.g. sed -i '1s/^\xEF\xBB\xBF//' FILE)`
-	if !inputerr.Is(err) || err.Error() != want {
-		t.Errorf("err = %v\nwant %s", err, want)
+// A byte-order mark (an editor on Windows wrote it) is dropped: the file reads as it reads
+// without one. The authors' scripts would keep it in the first id and lose that record; that is
+// an accident of their encoding argument, not a protocol to reproduce (docs/protocol.md).
+func TestIDPipeByteOrderMarkIsDropped(t *testing.T) {
+	text := "147|<answer>disgust</answer>\r\n151|<answer>angry</answer>\n"
+	with, err := scanString(t, FormatIDPipe, "\xef\xbb\xbf"+text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := scanString(t, FormatIDPipe, text)
+	if err != nil || fmt.Sprint(with) != fmt.Sprint(without) || len(with) != 2 || with[0].ClipID != "147" {
+		t.Errorf("with a mark %v, without %v (%v)", with, without, err)
 	}
 }
 

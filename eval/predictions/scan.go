@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/emoeval/emoeval/datasets"
+	"github.com/emoeval/emoeval/internal/bom"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/parquetio"
 )
@@ -47,6 +48,7 @@ func Scan(ctx context.Context, path, format string, fn func(Output) error) error
 // ScanReader is Scan for the text formats (FormatIDPipe, FormatJSONL) read from r, e.g. standard
 // input; name stands for the file in errors.
 func ScanReader(ctx context.Context, name string, r io.Reader, format string, fn func(Output) error) error {
+	r = bom.Reader(r)
 	switch format {
 	case FormatIDPipe:
 		return scanIDPipe(ctx, name, r, fn)

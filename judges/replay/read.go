@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/emoeval/emoeval/eval/predictions"
+	"github.com/emoeval/emoeval/internal/bom"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/parquetio"
 )
@@ -61,10 +62,11 @@ func ReadReplies(path, format string) ([]Reply, error) {
 		return nil, err
 	}
 	defer f.Close()
+	r := bom.Reader(f)
 	if format == FormatERVJSON {
-		return readERVJSON(path, f)
+		return readERVJSON(path, r)
 	}
-	return readJSONL(path, f)
+	return readJSONL(path, r)
 }
 
 // newlineIndex remembers where the lines of what passes through it start, so that a JSON

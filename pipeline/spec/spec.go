@@ -19,6 +19,7 @@ import (
 	"github.com/emoeval/emoeval/eval/backend"
 	"github.com/emoeval/emoeval/eval/config"
 	"github.com/emoeval/emoeval/eval/parse"
+	"github.com/emoeval/emoeval/internal/bom"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
@@ -165,7 +166,7 @@ func readRegular(path string) ([]byte, error) {
 	if err != nil {
 		return nil, inputerr.Wrap(path, err)
 	}
-	return data, nil
+	return bom.Trim(data), nil
 }
 
 // envelope is the file's top level with the model and judge blocks left as YAML, for their
