@@ -69,6 +69,8 @@ type RunOptions struct {
 	Now           func() time.Time
 	// Inputs are more input files for the manifest (a score's --judge-config), by role.
 	Inputs map[string]string
+	// WrapStore, when set, wraps the response cache (tests make it fail).
+	WrapStore func(chat.Store) chat.Store
 }
 
 // RunResult is what a finished run shows.
@@ -141,6 +143,10 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	}
 	started := o.Now()
 	s := o.Spec
+	// A response cache that cannot be written stops the run (errStore): every answer after
+	// that would be paid for and lost.
+	ctx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
 	sel, err := loadSelection(s.Dataset.Split, s.Dataset.Labels, s.Dataset.FoldNumbers(), s.Dataset.SplitKind)
 	if err != nil {
 		return nil, err
@@ -184,6 +190,10 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		}
 		defer c.Close()
 		store = c
+		if o.WrapStore != nil {
+			store = o.WrapStore(store)
+		}
+		store = &failFastStore{MetaStore: asMetaStore(store), fail: cancelRun}
 	}
 
 	// Everything that can be wrong with the set-up fails here, before any request.
@@ -225,11 +235,17 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		// The stopped models' tasks are recorded as failed; the run is scored and published,
 		// and exits 3 naming the cause.
 	case errors.Is(err, context.Canceled):
+		if serr := storeFailure(ctx); serr != nil {
+			return nil, serr.withResume(o.ResumeCommand)
+		}
 		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total, Phase: "model calls"}
 	case err != nil:
 		return nil, err
 	}
 	res, err := finish(ctx, o, s, sel, clips, all, desc, models, specs, outcomes, rd, &stats, total, hash, started)
+	if serr := storeFailure(ctx); serr != nil {
+		return nil, serr.withResume(o.ResumeCommand)
+	}
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total, Phase: "judging"}
 	}
