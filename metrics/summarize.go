@@ -160,7 +160,9 @@ func (b *Builder) modelSummary(v *view, mi []modality.Class) *ModelSummary {
 	t, byFold := b.tallyAll(v, mi)
 	b.recognition(v, t, ms)
 	for i, j := range v.judges {
-		ms.Reliability[b.judges[j]] = b.reliability(v, j, pooledQuarter(t.judge[i]))
+		rel := b.reliability(v, j, pooledQuarter(t.judge[i]))
+		rel.Corrected = b.corrected(v, j)
+		ms.Reliability[b.judges[j]] = rel
 	}
 	ms.Modality = b.modality(v, mi)
 	for _, j := range v.judges {

@@ -132,6 +132,8 @@ type Reliability struct {
 	Unknown        int            `json:"unknown"`          // judge emotions outside the label set, abstentions included
 	Abstained      int            `json:"abstained"`        // the judge said it cannot tell: unknown, and counted as not matching the truth
 	Normalizations map[string]int `json:"normalizations,omitempty"`
+	// Corrected are the rates corrected with human labels, when there are some for the model.
+	Corrected *Corrected `json:"corrected,omitempty"`
 }
 
 // QuarterCounts are the sample counts behind the quarter shares.

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"strings"
+
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/parse"
 	"github.com/emoeval/emoeval/internal/inputerr"
@@ -48,7 +50,10 @@ func readHuman(name, model, path, format string, labels *datasets.LabelSet) (met
 		}
 		l, _ := parse.RobustLabel(labels, r.Text)
 		if l == datasets.Unknown {
-			return out, at("%q is not a label of %s", r.Text, labels.Name)
+			if !isNone(r.Text) {
+				return out, at("%q is not a label of %s, nor \"none\" (the explanation supports no emotion)", r.Text, labels.Name)
+			}
+			l = datasets.Unknown
 		}
 		id := datasets.NormalizeID(r.ClipID)
 		if _, dup := out.Labels[id]; dup {
@@ -57,4 +62,13 @@ func readHuman(name, model, path, format string, labels *datasets.LabelSet) (met
 		out.Labels[id] = l
 	}
 	return out, nil
+}
+
+// isNone says whether a human label says the explanation supports no emotion of the set.
+func isNone(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "none", "cannot tell", "can't tell", "unknown", "none / cannot tell":
+		return true
+	}
+	return false
 }

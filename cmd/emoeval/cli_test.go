@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -384,5 +385,45 @@ func TestByteOrderMarksAreAccepted(t *testing.T) {
 	}
 	if r := runCLI(t, nil, "score", "--split", split, "--model", "m="+filepath.Join(dir, "out.jsonl"), "--bootstrap", "0", "--format", "none"); r.code != 0 {
 		t.Errorf("JSONL with a byte-order mark: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// Human labels on a subset of the explanations correct the judge's rates: summary.json has the
+// corrected rates with intervals beside the human-only ones, and the report a judge-validity
+// table.
+func TestHumanLabelsCorrectTheJudge(t *testing.T) {
+	dir := t.TempDir()
+	split := importFixture(t, dir)
+	res := filepath.Join(repo, "testdata/results")
+	// A person labelled every other clip of the migr outputs (here: the clip's true label for
+	// most, "none" for a few).
+	var b strings.Builder
+	for i, id := range []string{"147", "151", "417", "571", "1011", "1220", "1390", "1602", "1700", "1930", "2188", "2401"} {
+		label := "none"
+		if i%4 != 3 {
+			label = "sad"
+		}
+		fmt.Fprintf(&b, `{"clip_id": %q, "emotion": %q}`+"\n", id, label)
+	}
+	human := filepath.Join(dir, "human.jsonl")
+	writeFile(t, human, b.String())
+	out := filepath.Join(dir, "run")
+	r := runCLI(t, nil, "score", "--split", split, "--model", "migr="+filepath.Join(res, "migr_dfew5.txt"),
+		"--judgments", "gpt/migr="+filepath.Join(res, "gpt_migr_dfew5.json"), "--human", "migr="+human,
+		"--bootstrap", "0", "--out", out, "--formats", "md", "--format", "none")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	s := readSummaryJSON(t, out)
+	corr, ok := s["models"].(map[string]any)["migr"].(map[string]any)["reliability"].(map[string]any)["gpt"].(map[string]any)["corrected"].(map[string]any)
+	if !ok {
+		t.Fatalf("no corrected rates in summary.json")
+	}
+	if corr["n_human"].(float64) == 0 || corr["ci"].(map[string]any)["tf"] == nil || corr["human_only"].(map[string]any)["tf"] == nil {
+		t.Errorf("corrected rates: %v", corr)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report", "tables", "judge-validity.md"))
+	if err != nil || !strings.Contains(string(md), "TF corrected") {
+		t.Errorf("no judge-validity table: %v\n%s", err, md)
 	}
 }

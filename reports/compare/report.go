@@ -56,15 +56,23 @@ func (r *Report) synthetic() bool { return r.Base.Synthetic || r.Cand.Synthetic 
 // verdict is the one-line outcome: "✅ all 3 gates passed".
 func (r *Report) verdict() string {
 	n, fail, errs := len(r.Results), r.Count(Fail), r.Count(Error)
+	gates := func(k int) string {
+		if k == 1 {
+			return "1 gate"
+		}
+		return fmt.Sprintf("%d gates", k)
+	}
 	switch {
 	case n == 0:
 		return "ℹ️ no gates"
 	case errs > 0 && fail > 0:
-		return fmt.Sprintf("❌ %d of %d gates failed, %d could not be evaluated", fail, n, errs)
+		return fmt.Sprintf("❌ %d of %s failed, %d could not be evaluated (see why below)", fail, gates(n), errs)
 	case errs > 0:
-		return fmt.Sprintf("⚠️ %d of %d gates could not be evaluated", errs, n)
+		return fmt.Sprintf("⚠️ %d of %s could not be evaluated (see why below)", errs, gates(n))
 	case fail > 0:
-		return fmt.Sprintf("❌ %d of %d gates failed", fail, n)
+		return fmt.Sprintf("❌ %d of %s failed", fail, gates(n))
+	case n == 1:
+		return "✅ the gate passed"
 	}
 	return fmt.Sprintf("✅ all %d gates passed", n)
 }
@@ -74,7 +82,7 @@ func (r *Report) headlineMetrics() []string {
 	bm, cm := r.Base.Models[r.BaseModel], r.Cand.Models[r.CandModel]
 	candidates := []string{"war", "uar", "macro_f1"}
 	for _, j := range r.Cand.Judges {
-		candidates = append(candidates, j+".tf", j+".tf_given_correct")
+		candidates = append(candidates, j+".tf", j+".tf_given_correct", j+".corrected_tf", j+".corrected_tf_given_correct")
 	}
 	candidates = append(candidates, "mi_aligned", "format_reward")
 	var out []string
@@ -101,6 +109,9 @@ func (r *Report) Tables() []*tabular.Table {
 			{Header: "Δ " + papertables.CILabel(r.Cand), Align: tabular.Right}, {Header: "p", Align: tabular.Right}, {Header: "Test"},
 		},
 		Notes: []string{"Rates in percent; Δ = candidate − baseline in percentage points (format reward: in its own units)."},
+	}
+	if r.hasCorrected() {
+		head.Notes = append(head.Notes, "Human-corrected rows compare the judge's rates corrected with human labels on a sample of each run (prediction-powered inference); each run has its own interval in its report, and there is no paired test of them.")
 	}
 	for _, m := range r.headlineMetrics() {
 		b, _ := papertables.MetricValue(bm, m)
@@ -136,6 +147,16 @@ func (r *Report) Tables() []*tabular.Table {
 		}
 	}
 	return out
+}
+
+// hasCorrected says whether both models have human-corrected rates under some judge.
+func (r *Report) hasCorrected() bool {
+	for _, m := range r.headlineMetrics() {
+		if strings.Contains(m, ".corrected_") {
+			return true
+		}
+	}
+	return false
 }
 
 // scopeLine describes the comparison in one Markdown line, names escaped.

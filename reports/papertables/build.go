@@ -9,7 +9,7 @@ import (
 )
 
 // Build returns every table the summary has data for, in report order: recognition, per-class,
-// for each judge quarter-<judge> and quarter-ci-<judge>, modality, modality-mi, agreement,
+// for each judge quarter-<judge> and quarter-ci-<judge>, by-judge, judge-validity, modality, modality-mi, agreement,
 // comparisons, fold-mean, then for each model confusion-<model> and confusion-norm-<model>.
 // IDs are distinct; when the summary is synthetic every table is marked so.
 func Build(s *metrics.Summary, opt Options) ([]*tabular.Table, error) {
@@ -33,6 +33,7 @@ func Build(s *metrics.Summary, opt Options) ([]*tabular.Table, error) {
 		add(Quarter(s, j, opt), QuarterCI(s, j))
 	}
 	add(ByJudge(s))
+	add(JudgeValidity(s))
 	add(Modality(s), ModalityMI(s), Agreement(s), Comparisons(s), FoldMean(s))
 	for _, m := range names {
 		cm, err := Confusion(s, m)

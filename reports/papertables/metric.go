@@ -13,15 +13,19 @@ import (
 //	<judge>.tt|tf|ft|ff                  Reliability[judge].TT … FF (shares of all samples)
 //	<judge>.tf_given_correct|epc|eea     Reliability[judge].TFGivenCorrect, EPC, EEA
 //	<judge>.fallback                     Reliability[judge].Fallback
+//	<judge>.corrected_tf|corrected_tf_given_correct|corrected_epc
+//	                                     Reliability[judge].Corrected (human-corrected rates)
 //	mi_aligned                           Modality.MIAligned (only when MI was computed)
 //	visual_initiation                    Modality.VisualInitiation
 //	format_reward                        Modality.FormatReward (a mean in [-1, 1], not a rate)
 //
 // A judge name may itself hold dots: the metric is what follows the last one.
 
-// JudgeMetrics are the per-judge metric names, in the quarter table's order.
+// JudgeMetrics are the per-judge metric names, in the quarter table's order, then the
+// human-corrected ones.
 func JudgeMetrics() []string {
-	return []string{"tt", "tf", "ft", "ff", "tf_given_correct", "epc", "eea", "fallback"}
+	return []string{"tt", "tf", "ft", "ff", "tf_given_correct", "epc", "eea", "fallback",
+		"corrected_tf", "corrected_tf_given_correct", "corrected_epc"}
 }
 
 // MetricValue reads a metric of one model; ok is false when the summary does not hold it.
@@ -77,6 +81,18 @@ func MetricValue(ms *metrics.ModelSummary, metric string) (v float64, ok bool) {
 		return r.EEA, true
 	case "fallback":
 		return r.Fallback, true
+	case "corrected_tf", "corrected_tf_given_correct", "corrected_epc":
+		c := r.Corrected
+		if c == nil {
+			return 0, false
+		}
+		switch name {
+		case "corrected_tf":
+			return c.TF, true
+		case "corrected_epc":
+			return c.EPC, true
+		}
+		return defined(c.TFGivenCorrect)
 	}
 	return 0, false
 }
@@ -138,6 +154,8 @@ func MetricLabel(metric string) string {
 	}
 	labels := map[string]string{
 		"tt": "TT", "tf": "TF", "ft": "FT", "ff": "FF", "tf_given_correct": "TF / correct",
+		"corrected_tf": "TF (human-corrected)", "corrected_tf_given_correct": "TF / correct (human-corrected)",
+		"corrected_epc": "EPC (human-corrected)",
 		"epc": "EPC", "eea": "EEA", "fallback": "fallback",
 	}
 	if l, ok := labels[name]; ok {
