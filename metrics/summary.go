@@ -28,6 +28,9 @@ type Summary struct {
 	Agreement       []Agreement              `json:"agreement,omitempty"`
 	Comparisons     []Comparison             `json:"comparisons"`
 	Statistics      Statistics               `json:"statistics"`
+	// JudgeModels names the model behind each LLM judge (gpt → gpt-4.1-mini), so that a rate
+	// says which judge measured it.
+	JudgeModels map[string]string `json:"judge_models,omitempty"`
 }
 
 // ResamplingStratified is Statistics.Resampling of emoeval's bootstrap: each true class's

@@ -394,11 +394,20 @@ func answered(outs []runner.Outcome) int {
 	return n
 }
 
-// setBackends records each model's backend in the summary.
+// setBackends records each model's backend in the summary, and the model behind each judge
+// that asks one.
 func setBackends(summary *metrics.Summary, s *spec.Spec) {
 	for _, m := range s.Models {
 		if ms := summary.Models[m.Base().Name]; ms != nil {
 			ms.Backend = m.Base().Backend
+		}
+	}
+	for _, j := range s.Judges {
+		if jm, ok := j.(interface{ JudgeModelID() string }); ok && jm.JudgeModelID() != "" {
+			if summary.JudgeModels == nil {
+				summary.JudgeModels = map[string]string{}
+			}
+			summary.JudgeModels[j.Base().Name] = jm.JudgeModelID()
 		}
 	}
 }

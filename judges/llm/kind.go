@@ -42,6 +42,9 @@ func Kind() judges.Kind {
 	}, Open: open}
 }
 
+// JudgeModelID is the model the judge asks, for reports that say which judge measured a rate.
+func (c *Block) JudgeModelID() string { return c.Model }
+
 // ResolvePaths anchors a prompt file.
 func (c *Block) ResolvePaths(abs func(*string)) {
 	if c.Prompt != BuiltinPrompt {

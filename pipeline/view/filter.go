@@ -22,7 +22,9 @@ type Filter struct {
 	// Judge selects the rows a judge judged; JudgeLabel (the judge's emotion) and Cell (its
 	// quarter cell) need it.
 	Judge, JudgeLabel, Cell string
-	Status                  string // parse status
+	// JudgeError ("", "1" or "0") selects rows whose judgment failed (or did not).
+	JudgeError string
+	Status     string // parse status
 	// Failed, Correct and Scored are "", "1" or "0". Scored rows are those the summary counts.
 	Failed, Correct, Scored string
 	// Text is searched for, case-insensitively, in the raw output.
@@ -32,7 +34,7 @@ type Filter struct {
 }
 
 // filterKeys are the query parameters of a filter, in the order links write them.
-var filterKeys = []string{"model", "variant", "truth", "pred", "judge", "jlabel", "cell", "status", "failed", "correct", "scored", "q", "page", "size"}
+var filterKeys = []string{"model", "variant", "truth", "pred", "judge", "jlabel", "cell", "jerr", "status", "failed", "correct", "scored", "q", "page", "size"}
 
 // ParseFilter reads a filter from a URL query. Unknown parameters are errors, so that a
 // mistyped link says so instead of showing every row.
@@ -49,7 +51,8 @@ func ParseFilter(q url.Values) (Filter, error) {
 	f.Model, f.Variant, f.Truth, f.Pred = q.Get("model"), q.Get("variant"), q.Get("truth"), q.Get("pred")
 	f.Judge, f.JudgeLabel, f.Cell, f.Status = q.Get("judge"), q.Get("jlabel"), q.Get("cell"), q.Get("status")
 	f.Failed, f.Correct, f.Scored, f.Text = q.Get("failed"), q.Get("correct"), q.Get("scored"), q.Get("q")
-	for _, b := range []struct{ name, v string }{{"failed", f.Failed}, {"correct", f.Correct}, {"scored", f.Scored}} {
+	f.JudgeError = q.Get("jerr")
+	for _, b := range []struct{ name, v string }{{"failed", f.Failed}, {"correct", f.Correct}, {"scored", f.Scored}, {"jerr", f.JudgeError}} {
 		if b.v != "" && b.v != "0" && b.v != "1" {
 			return f, fmt.Errorf("%s=%q: use 1 or 0", b.name, b.v)
 		}
@@ -94,6 +97,7 @@ func (f Filter) Query() url.Values {
 	set("judge", f.Judge)
 	set("jlabel", f.JudgeLabel)
 	set("cell", f.Cell)
+	set("jerr", f.JudgeError)
 	set("status", f.Status)
 	set("failed", f.Failed)
 	set("correct", f.Correct)
@@ -125,18 +129,18 @@ func (f Filter) WithPage(p int) Filter {
 // query is a filter compiled against an index: interned ids instead of strings.
 type query struct {
 	model, variant, truth, pred, status int // -1: any
-	judge                                  int // -1: none
-	jlabel                                 int
-	cell                                   uint8 // cellNone: any
-	failed, correct, scored                int8  // -1 any, 0, 1
-	text                                   string
-	none                                   bool // a value no row has: nothing matches
+	judge                               int // -1: none
+	jlabel                              int
+	cell                                uint8 // cellNone: any
+	failed, correct, scored, jerr       int8  // -1 any, 0, 1
+	text                                string
+	none                                bool // a value no row has: nothing matches
 }
 
 // compile checks a filter's values against the run: a model or judge that is not in it is an
 // error (a stale link), a label no row has simply matches nothing.
 func (ix *Index) compile(f Filter) (*query, error) {
-	q := &query{model: -1, variant: -1, truth: -1, pred: -1, status: -1, judge: -1, jlabel: -1, failed: -1, correct: -1, scored: -1}
+	q := &query{model: -1, variant: -1, truth: -1, pred: -1, status: -1, judge: -1, jlabel: -1, failed: -1, correct: -1, scored: -1, jerr: -1}
 	if f.Model != "" {
 		m, ok := ix.modelIDs[f.Model]
 		if !ok {
@@ -151,8 +155,8 @@ func (ix *Index) compile(f Filter) (*query, error) {
 			}
 			return nil, fmt.Errorf("judge %q is not in this run (judges: %s)", f.Judge, strings.Join(ix.Judges, ", "))
 		}
-	} else if f.JudgeLabel != "" || f.Cell != "" {
-		return nil, fmt.Errorf("a judge label or quarter cell needs a judge (judge=…)")
+	} else if f.JudgeLabel != "" || f.Cell != "" || f.JudgeError != "" {
+		return nil, fmt.Errorf("a judge label, quarter cell or judge error needs a judge (judge=…)")
 	}
 	if f.Cell != "" {
 		if q.cell = cellCode(f.Cell); q.cell == cellNone {
@@ -186,7 +190,7 @@ func (ix *Index) compile(f Filter) (*query, error) {
 		}
 		return -1
 	}
-	q.failed, q.correct, q.scored = tri(f.Failed), tri(f.Correct), tri(f.Scored)
+	q.failed, q.correct, q.scored, q.jerr = tri(f.Failed), tri(f.Correct), tri(f.Scored), tri(f.JudgeError)
 	q.text = strings.ToLower(f.Text)
 	return q, nil
 }
@@ -216,6 +220,12 @@ func (ix *Index) match(q *query, i int32) bool {
 		}
 		if q.jlabel >= 0 && int(ix.jlabel[q.judge][i]) != q.jlabel {
 			return false
+		}
+		if q.jerr >= 0 {
+			k := ix.jrow[q.judge][i]
+			if (k >= 0 && ix.judgment[k].Error != "") != (q.jerr == 1) {
+				return false
+			}
 		}
 	}
 	return q.text == "" || strings.Contains(ix.lower[i], q.text)

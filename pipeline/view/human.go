@@ -178,7 +178,7 @@ func (s *HumanStore) Put(row HumanRow) error {
 	} else {
 		rows = append(rows, row)
 	}
-	w, err := parquetio.NewTableWriter[HumanRow](s.path)
+	w, err := newHumanWriter(s.path)
 	if err != nil {
 		return err
 	}
@@ -187,6 +187,11 @@ func (s *HumanStore) Put(row HumanRow) error {
 		return err
 	}
 	return w.Close()
+}
+
+// newHumanWriter starts a human.parquet file (in place when closed).
+func newHumanWriter(path string) (*parquetio.TableWriter[HumanRow], error) {
+	return parquetio.NewTableWriter[HumanRow](path)
 }
 
 // lock takes the store's advisory lock, waiting for another writer to finish.

@@ -29,6 +29,9 @@ func Build(s *metrics.Summary, opt Options) ([]*tabular.Table, error) {
 		}
 	}
 	add(Recognition(s, opt), PerClass(s))
+	if opt.Reference {
+		add(PublishedVsRun(s, s.JudgeModels))
+	}
 	for _, j := range judges(s) {
 		add(Quarter(s, j, opt), QuarterCI(s, j))
 	}

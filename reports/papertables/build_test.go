@@ -156,9 +156,11 @@ func TestQuarterRows(t *testing.T) {
 	if !tbl.Rows[1].Cells[3].Emph || tbl.Rows[0].Cells[3].Emph {
 		t.Error("the lower TF is not the one emphasised")
 	}
-	last := tbl.Rows[len(tbl.Rows)-1]
-	if !last.Reported || last.Cells[0].Text != "MIGR-7B" || last.Cells[3].Text != "5.45%" {
-		t.Errorf("last row = %+v", last)
+	// Published rates, judged otherwise, are not among this judge's rows.
+	for _, r := range tbl.Rows {
+		if r.Reported {
+			t.Errorf("a published row in the quarter table: %+v", r)
+		}
 	}
 	if Quarter(dfewSummary(), "nobody", Options{}) != nil {
 		t.Error("a table for a judge no model has")
@@ -255,4 +257,33 @@ func TestTerminalGoldenFits100Columns(t *testing.T) {
 		}
 	}
 	golden(t, "dfew.terminal.txt", buf.Bytes())
+}
+
+// Every row of the published-vs-run table says which judge and protocol made it; no row of
+// this run is called comparable unless it was judged by the published judge under the published
+// protocol on real data of fold 5; nothing is ranked.
+func TestPublishedVsRun(t *testing.T) {
+	s := dfewSummary()
+	tbl := PublishedVsRun(s, map[string]string{"gpt": "gpt-4.1-mini"})
+	got := map[string]string{}
+	for _, r := range tbl.Rows {
+		got[r.Cells[0].Text+"/"+r.Cells[3].Text] = r.Cells[5].Text
+		for _, c := range r.Cells {
+			if c.Emph {
+				t.Errorf("a ranked cell: %+v", r)
+			}
+		}
+	}
+	if !strings.HasPrefix(got["MIGR-7B/gpt-4.1-mini"], "published") {
+		t.Errorf("published row: %v", got)
+	}
+	if got["migr/lexicon"] != "no: another judge" || got["migr/gpt (gpt-4.1-mini)"] != "yes (same judge, protocol and fold)" {
+		t.Errorf("comparability: %v", got)
+	}
+	s.Synthetic, s.Protocol = true, "robust"
+	for _, r := range PublishedVsRun(s, map[string]string{"gpt": "gpt-4.1-mini"}).Rows {
+		if !r.Reported && !strings.Contains(r.Cells[5].Text, "synthetic data") {
+			t.Errorf("a synthetic robust row called comparable: %v", r.Cells[5].Text)
+		}
+	}
 }

@@ -12,7 +12,7 @@ import (
 // Quarter is the quarter table of one judge, models as rows: TT, TF, FT, FF as shares of all
 // samples, TF over correct predictions, EPC, EEA, the fallback rate ("18.10%": percent, two
 // decimals, as the authors' script prints), judge errors, and TF's interval when present. With
-// opt.Reference the published TF rates follow, marked reported. Nil when no model has the judge.
+// opt.Reference a note points to the published TF rates. Nil when no model has the judge.
 func Quarter(s *metrics.Summary, judge string, opt Options) *tabular.Table {
 	names := modelsWithJudge(s, judge)
 	if len(names) == 0 {
@@ -75,24 +75,12 @@ func Quarter(s *metrics.Summary, judge string, opt Options) *tabular.Table {
 	if tfCI {
 		t.Notes = append(t.Notes, ciNote(s))
 	}
-	if opt.Reference {
-		addReportedTF(s, t)
+	if opt.Reference && len(reference.InconsistencyFor(s.Dataset)) > 0 {
+		// Published TF rates were judged by another judge under one protocol: they stand in a
+		// table of their own, each row saying how it was made, not among this judge's rows.
+		t.Notes = append(t.Notes, "The published TF rates are in the table \"Published vs this run\", with the judge and protocol behind each.")
 	}
 	return finish(s, t)
-}
-
-func addReportedTF(s *metrics.Summary, t *tabular.Table) {
-	refs := reference.InconsistencyFor(s.Dataset)
-	for i, r := range refs {
-		cells := []tabular.Cell{tabular.Str(r.Model), tabular.Str(notAvailable), tabular.Str(notAvailable), reportedCell(r.TFAll.Text, "%")}
-		cells = append(cells, fill(len(t.Columns)-4, notAvailable)...)
-		t.Rows = append(t.Rows, tabular.Row{Cells: cells, Reported: true, Rule: i == 0})
-		t.Notes = append(t.Notes, fmt.Sprintf("Reported %s TF (share of all samples): %s.", r.Model, r.Source))
-		if r.TFQuoted.Reported() {
-			t.Notes = append(t.Notes, fmt.Sprintf("The %s abstract quotes correct predictions with inconsistent explanations falling from %s%% to %s%% without stating the denominator; compare with both TF and TF / correct.",
-				r.Model, r.BaselineQuoted.Text, r.TFQuoted.Text))
-		}
-	}
 }
 
 // QuarterCI lists the intervals of every quarter-table metric of one judge, models as rows

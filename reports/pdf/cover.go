@@ -10,20 +10,10 @@ import (
 	"github.com/emoeval/emoeval/reports/tabular"
 )
 
-// cover prints the first page: title, a synthetic-data warning when it applies, the run's
-// metadata, its models, and the command that reproduces it.
+// cover prints the run's page: its metadata, its models, and the command that reproduces it.
 func (d *doc) cover() error {
 	f := d.f
-	f.AddPage()
-	f.Bookmark("Run", 0, -1)
-	f.SetY(marginTop + 8)
-	d.block("Evaluation report", font{sans, "B", 22}, accent, 10, false)
-	d.block(d.runName, font{sans, "", 14}, ink, 7, false)
-	f.Ln(6)
-	if d.synthetic() {
-		d.warningBox("Synthetic data. Every number in this report comes from generated data, not from a real " +
-			"evaluation of any model. Do not cite it as a result.")
-	}
+	d.section("Run: " + d.runName)
 
 	s := d.in.Summary
 	m := d.in.Meta

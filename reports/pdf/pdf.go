@@ -95,7 +95,7 @@ func Render(ctx context.Context, w io.Writer, in Input) (err error) {
 		in.Summary = &metrics.Summary{}
 	}
 	d := newDoc(in)
-	sections := []func() error{d.cover, d.tables, d.figures, d.examples, d.definitions}
+	sections := []func() error{d.summaryPage, d.cover, d.tables, d.figures, d.examples, d.definitions}
 	for _, section := range sections {
 		if err := ctx.Err(); err != nil {
 			return err

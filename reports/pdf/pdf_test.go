@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"os"
 	"os/exec"
@@ -18,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/reports/papertables"
 	"github.com/emoeval/emoeval/reports/plot"
 	"github.com/emoeval/emoeval/reports/tabular"
 )
@@ -62,6 +64,9 @@ func pdfText(t *testing.T, path string) []string {
 	t.Helper()
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true needs pdftotext (Debian poppler-utils) for the PDF text checks")
+		}
 		t.Log("pdftotext not installed: text checks skipped")
 		return nil
 	}
@@ -357,4 +362,60 @@ func FuzzExplanation(f *testing.F) {
 			t.Fatalf("layout of %q / %q: %v", explanation, model, err)
 		}
 	})
+}
+
+// The first page answers the question: the result of each comparison in a sentence, and the
+// published numbers beside this run's with the judge and protocol behind each (pdftotext).
+func TestFirstPageGolden(t *testing.T) {
+	in := fixtureInput(t, t.TempDir(), false)
+	s := in.Summary
+	s.JudgeModels = map[string]string{"gpt": "gpt-4.1-mini"}
+	s.Statistics.Bootstrap = 1000
+	s.Comparisons = []metrics.Comparison{
+		{Baseline: "r1-omni", Candidate: "migr", Metric: "gpt.tf_given_correct", Base: 0.1705, Cand: 0.08, Delta: -0.0905,
+			CI: [2]float64{-0.112, -0.069}, PValue: 0.0004, Test: metrics.ComparePairedBootstrap},
+		{Baseline: "r1-omni", Candidate: "migr", Metric: "war", Base: 0.7093, Cand: 0.7474, Delta: 0.0381,
+			CI: [2]float64{0.0281, 0.0481}, PValue: 0.002, Test: metrics.ComparePairedBootstrap},
+	}
+	tabs, err := papertables.Build(s, papertables.Options{Reference: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Tables = tabs
+	path, _ := writeReport(t, in)
+	pages := pdfText(t, path)
+	if pages == nil {
+		return
+	}
+	golden(t, "first-page.txt", []byte(pages[0]))
+	for _, want := range []string{"migr against r1-omni (migr protocol):", "judge gpt (gpt-4.1-mini): 17.05% → 8.00% (-9.05 pp, 95% CI",
+		"WAR: 70.93% → 74.74% (+3.81 pp", "p ≤ 0.002*", "Published vs this run", "Comparable with the", "no: synthetic data", "Read next"} {
+		if !strings.Contains(pages[0], want) {
+			t.Errorf("page 1 lacks %q", want)
+		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// golden compares got with testdata/<name>, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, got)
+	}
 }

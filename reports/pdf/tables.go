@@ -69,7 +69,26 @@ func (d *doc) table(t *tabular.Table, markSynthetic bool) {
 	if title == "" {
 		title = clean(t.ID, 100)
 	}
-	d.ensure(24)
+	lineH := lay.size * 0.42
+	notes := t.Notes
+	for _, src := range g.src {
+		if src.Reported {
+			notes = append(notes[:len(notes):len(notes)], "Shaded rows in italics are published (reported) numbers, not computed by this run.")
+			break
+		}
+	}
+	// A table and its notes stay together: the whole table on one page when it fits one, and
+	// its last row never apart from the notes under it.
+	notesH := d.notesHeight(notes)
+	total := 8 + d.rowHeight(g.header, lay, lineH, func(int) string { return "B" }) + notesH
+	for r, row := range g.rows {
+		total += d.rowHeight(row, lay, lineH, func(c int) string { return d.cellStyle(g, r, c) })
+	}
+	if total < d.bottom()-marginTop {
+		d.ensure(total)
+	} else {
+		d.ensure(24)
+	}
 	f.Bookmark(title, 1, -1)
 	d.block(title, font{sans, "B", 10.5}, accent, 5.2, false)
 	if markSynthetic && d.synthetic() {
@@ -79,14 +98,15 @@ func (d *doc) table(t *tabular.Table, markSynthetic bool) {
 	}
 	f.Ln(1)
 
-	lineH := lay.size * 0.42
 	d.headerRow(g, lay, lineH, true)
-	anyReported := false
 	for r, row := range g.rows {
 		src := g.src[r]
-		anyReported = anyReported || src.Reported
 		h := d.rowHeight(row, lay, lineH, func(c int) string { return d.cellStyle(g, r, c) })
-		if f.GetY()+h > d.bottom() {
+		need := h
+		if r == len(g.rows)-1 {
+			need += 1.5 + notesH
+		}
+		if f.GetY()+need > d.bottom() && r > 0 {
 			d.rule(lay, 0.5, ink)
 			f.AddPageFormat(orientation(lay.landscape), f.GetPageSizeStr("A4"))
 			d.headerRow(g, lay, lineH, false)
@@ -98,15 +118,22 @@ func (d *doc) table(t *tabular.Table, markSynthetic bool) {
 	}
 	d.rule(lay, 0.5, ink)
 	f.Ln(1.5)
-	notes := t.Notes
-	if anyReported {
-		notes = append(notes[:len(notes):len(notes)], "Shaded rows in italics are published (reported) numbers, not computed by this run.")
-	}
 	for _, n := range notes {
 		d.block(clean(n, 2000), font{sans, "I", smallSize}, muted, smallSize*0.42, false)
 	}
 	f.Ln(5)
 	d.body()
+}
+
+// notesHeight is the height the notes under a table take.
+func (d *doc) notesHeight(notes []string) float64 {
+	d.use(sans, "I", smallSize)
+	h := 0.0
+	for _, n := range notes {
+		h += float64(len(d.lines(clean(n, 2000), d.contentWidth()-2*d.f.GetCellMargin()))) * smallSize * 0.42
+	}
+	d.body()
+	return h
 }
 
 func orientation(landscape bool) string {

@@ -7,7 +7,7 @@ func (d *doc) tables() error {
 	}
 	d.section("Results")
 	for _, t := range d.in.Tables {
-		if t != nil {
+		if t != nil && t.ID != "published-vs-run" { // on the first page
 			d.table(t, true)
 		}
 	}

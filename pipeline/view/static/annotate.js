@@ -32,4 +32,6 @@
       }
     }
   });
+  // Marks the page as listening (tests wait for it before pressing keys).
+  document.body.setAttribute("data-keys", "ready");
 })();
