@@ -65,8 +65,9 @@ $(ORT_GPU_LIBS) &:
 
 # gpu-check runs scripts/gpu-check.sh: the ONNX backend on cuda:0, cpu and auto, agreement and
 # speed against a bare onnxruntime_go loop; without a GPU it checks the CPU path and the device
-# errors and says so. See the script for running it from prebuilt binaries on a machine without Go.
-gpu-check:
+# errors and says so. For a GPU machine without Go, `bash scripts/gpu-check.sh bundle DIR` (after
+# make ort-gpu) prepares the binaries and libraries it runs from: GPU_CHECK_BUNDLE=DIR.
+gpu-check: ort
 	bash scripts/gpu-check.sh
 
 vet:

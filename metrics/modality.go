@@ -77,6 +77,18 @@ func (b *Builder) modality(v *view, mi []modality.Class) *Modality {
 	}
 	if b.mi != nil {
 		m.MISource = b.mi.Source
+		m.MI = map[string]float64{}
+		m.MIOrder = map[string]map[string]int{}
+		for _, c := range []modality.Class{modality.Vision, modality.Audio, modality.Multimodal} {
+			if outputs > 0 {
+				m.MI[c.String()] = ratio(int64(miCount[c]), int64(outputs))
+			}
+			row := map[string]int{}
+			for o, name := range orderNames {
+				row[name] = miOrder[c][o]
+			}
+			m.MIOrder[c.String()] = row
+		}
 	}
 	if !v.descTags {
 		// Order, format reward and MI alignment measure where descriptions start: for a model
@@ -90,20 +102,6 @@ func (b *Builder) modality(v *view, mi []modality.Class) *Modality {
 	for o, name := range orderNames {
 		if outputs > 0 {
 			m.Order[name] = ratio(int64(orders[o]), int64(outputs))
-		}
-	}
-	if b.mi != nil {
-		m.MI = map[string]float64{}
-		m.MIOrder = map[string]map[string]int{}
-		for _, c := range []modality.Class{modality.Vision, modality.Audio, modality.Multimodal} {
-			if outputs > 0 {
-				m.MI[c.String()] = ratio(int64(miCount[c]), int64(outputs))
-			}
-			row := map[string]int{}
-			for o, name := range orderNames {
-				row[name] = miOrder[c][o]
-			}
-			m.MIOrder[c.String()] = row
 		}
 	}
 	return m

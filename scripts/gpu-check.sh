@@ -19,7 +19,8 @@
 #   EMOEVAL_BIN       the emoeval binary (default: from the bundle, else bin/emoeval, built with go)
 #   ONNX_TEST_BIN     `go test -c ./eval/backend/onnx` (default: from the bundle, else built with go)
 #   ORT_BUNDLE        the folder of the ONNX Runtime libraries, same forms (default: the bundle,
-#                     else .ort/)
+#                     else ORT_DIR)
+#   ORT_DIR           the libraries of `make ort-gpu` (default .ort/), used in place and by bundle
 #   GPU_CHECK_OUT     the work folder, kept for inspection (default: a new one under /tmp)
 #   GPU_CHECK_E2E     1: end-to-end runs even without a GPU (cpu and auto); 0: none
 #
@@ -31,6 +32,7 @@ set -uo pipefail
 die() { echo "gpu-check: $*" >&2; exit 2; }
 say() { echo "gpu-check: $*"; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ortdir=${ORT_DIR:-$root/.ort}
 
 # unpack SRC DST: copies a folder's files into DST, decompressing and extracting as it goes.
 unpack() {
@@ -57,13 +59,13 @@ bundle() {
 	local dir=$1 f
 	command -v go >/dev/null || die "bundle needs go"
 	for f in libonnxruntime.so.1.29.0 libonnxruntime_providers_shared.so libonnxruntime_providers_cuda.so; do
-		[ -f "$root/.ort/$f" ] || die ".ort/$f is missing: run make ort-gpu first"
+		[ -f "$ortdir/$f" ] || die "$ortdir/$f is missing: run make ort-gpu first"
 	done
 	mkdir -p "$dir"
 	(cd "$root" && go build -buildvcs=auto -o "$dir/emoeval" ./cmd/emoeval && go test -c -o "$dir/onnx.test" ./eval/backend/onnx) ||
 		die "build failed"
 	for f in libonnxruntime.so.1.29.0 libonnxruntime_providers_shared.so libonnxruntime_providers_cuda.so; do
-		cp "$root/.ort/$f" "$dir/$f"
+		cp "$ortdir/$f" "$dir/$f"
 	done
 	say "compressing (xz, a few minutes for the 230 MB CUDA provider)"
 	xz -T0 -6 -f "$dir"/emoeval "$dir"/onnx.test "$dir"/libonnxruntime*.so* || die "xz failed"
@@ -109,31 +111,40 @@ chmod +x "$EMOEVAL_BIN" "$ONNX_TEST_BIN" 2>/dev/null
 	die "$ONNX_TEST_BIN does not start here ($(head -c 300 "$work/start.err")); it was built against glibc $(ldd --version 2>/dev/null | head -n1 | grep -o '[0-9.]*$') or older? Build on an older system, or use a newer one"
 
 # The ONNX Runtime libraries, the CUDA provider beside the library (ONNX Runtime looks there).
+# .ort/ is used where it is; a bundle's libraries are gathered into the work folder.
 ortsrc=${ORT_BUNDLE:-}
+if [ -z "$ortsrc" ] && [ -d "$work/bundle" ]; then ortsrc=$work/bundle; fi
 if [ -z "$ortsrc" ]; then
-	if [ -d "$work/bundle" ]; then ortsrc=$work/bundle; else ortsrc=$root/.ort; fi
+	ort=$ortdir
+	[ -e "$ort/libonnxruntime.so.1" ] || die "no ONNX Runtime in $ort: run make ort-gpu, or set GPU_CHECK_BUNDLE or ORT_BUNDLE"
+else
+	[ -d "$ortsrc" ] || die "ORT_BUNDLE=$ortsrc is not a folder"
+	if [ "$ortsrc" != "$work/bundle" ]; then
+		unpack "$ortsrc" "$work/ort-src"
+		ortsrc=$work/ort-src
+	fi
+	# The library itself: libonnxruntime.so.1.29.0 (make ort), or libonnxruntime.so.1 in the
+	# linux/x64 folder of the onnxruntime-node package.
+	lib=$(find -L "$ortsrc" -type f -name 'libonnxruntime.so*' ! -name '*providers*' ! -path '*arm64*' ! -path '*aarch64*' \
+		! -path '*darwin*' ! -path '*win32*' | sort | tail -n 1)
+	[ -n "$lib" ] || die "no libonnxruntime.so.* for linux x64 in $ortsrc"
+	ort=$work/ort
+	mkdir -p "$ort"
+	ln -f "$lib" "$ort/libonnxruntime.so.1" 2>/dev/null || cp -p "$lib" "$ort/libonnxruntime.so.1"
+	for f in libonnxruntime_providers_shared.so libonnxruntime_providers_cuda.so; do
+		p=$(find -L "$ortsrc" -type f -name "$f" ! -path '*arm64*' ! -path '*aarch64*' | head -n 1)
+		[ -n "$p" ] && { ln -f "$p" "$ort/$f" 2>/dev/null || cp -p "$p" "$ort/$f"; }
+	done
 fi
-[ -d "$ortsrc" ] || die "no ONNX Runtime libraries: $ortsrc is not a folder (make ort-gpu, or set ORT_BUNDLE)"
-if [ "$ortsrc" != "$work/bundle" ]; then
-	unpack "$ortsrc" "$work/ort-src"
-	ortsrc=$work/ort-src
-fi
-lib=$(find -L "$ortsrc" -type f -name 'libonnxruntime.so.1.*' | sort | tail -n 1)
-[ -n "$lib" ] || die "no libonnxruntime.so.1.* in $ortsrc"
-ort=$work/ort
-mkdir -p "$ort"
-cp -p "$lib" "$ort/"
 for f in libonnxruntime_providers_shared.so libonnxruntime_providers_cuda.so; do
-	p=$(find -L "$ortsrc" -type f -name "$f" | head -n 1)
-	if [ -n "$p" ]; then cp -p "$p" "$ort/"; else say "no $f in $ortsrc: the check will say that CUDA cannot be used"; fi
+	[ -e "$ort/$f" ] || say "no $f beside the library: the check will say that CUDA cannot be used (make ort-gpu fetches it)"
 done
-ln -sfn "$(basename "$lib")" "$ort/libonnxruntime.so.1"
 export ONNXRUNTIME_SHARED_LIBRARY_PATH=$ort/libonnxruntime.so.1
-say "ONNX Runtime: $ort ($(ls "$ort" | tr '\n' ' '))"
+say "ONNX Runtime: $ONNXRUNTIME_SHARED_LIBRARY_PATH"
 
 # CUDA's libraries: a CUDA install, and the lib folders of pip's nvidia-* wheels.
 cudalibs=()
-for d in "${CUDA_HOME:-}/lib64" /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
+for d in ${CUDA_HOME:+"$CUDA_HOME/lib64"} /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
 	[ -d "$d" ] && cudalibs+=("$d")
 done
 if command -v python3 >/dev/null; then

@@ -217,6 +217,17 @@ func classifyCUDA(what string, dev Device, cause error, dir, version string, hos
 		}
 		return e
 	}
+	if strings.Contains(msg, "cudaGetDeviceCount") {
+		// The count failed without CUDA's error code (CUDA_RETURN_IF_ERROR logs the code, at a
+		// level this process does not show): the machine says which cause it is.
+		switch major := driverMajor(host.driverVersion); {
+		case host.driverVersion == "" || major < minDriver:
+			e.Cause = CauseDriver
+		default:
+			e.Cause, e.GPUs = CauseNoGPU, 0
+		}
+		return e
+	}
 	if strings.Contains(msg, "cuDNN is not available") {
 		e.Cause, e.Library = CauseMissingLibrary, "libcudnn.so.9"
 		return e
@@ -243,6 +254,13 @@ func classifyCUDA(what string, dev Device, cause error, dir, version string, hos
 		e.Cause, e.Library = CauseMissingLibrary, failed
 	}
 	return e
+}
+
+// driverMajor is the branch of an NVIDIA driver version ("580" of "580.82.07"), 0 when unknown.
+func driverMajor(version string) int {
+	major, _, _ := strings.Cut(version, ".")
+	n, _ := strconv.Atoi(major)
+	return n
 }
 
 func exists(path string) bool {

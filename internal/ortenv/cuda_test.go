@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
 // ortPrefix is what ONNX Runtime's C API puts before a failing status's message.
@@ -110,6 +112,18 @@ func TestClassifyCUDA(t *testing.T) {
 			ortPrefix + "CUDA failure 35: CUDA driver version is insufficient for CUDA runtime version" + cudaCallFields,
 			hostInfo{driverVersion: "550.54.15"}, CauseDriver, "", -1,
 			[]string{"the NVIDIA driver (550.54.15) is missing or too old", "needs driver 580 or newer", "CUDA error 35"}},
+		{"the count fails without a code, old driver", CUDADevice(0),
+			ortPrefix + "CUDA error executing cudaGetDeviceCount(&num_devices)",
+			hostInfo{driverVersion: "535.104.05", driverGPUs: 1}, CauseDriver, "", -1,
+			[]string{"the NVIDIA driver (535.104.05) is missing or too old", "needs driver 580 or newer"}},
+		{"the count fails without a code, no driver", CUDADevice(0),
+			ortPrefix + "CUDA error executing cudaGetDeviceCount(&num_devices)",
+			noHost, CauseDriver, "", -1,
+			[]string{"the NVIDIA driver is missing or too old"}},
+		{"the count fails without a code, recent driver", CUDADevice(0),
+			ortPrefix + "CUDA error executing cudaGetDeviceCount(&num_devices)",
+			hostInfo{driverVersion: "580.82.07", visibleSet: true, visible: "none"}, CauseNoGPU, "", 0,
+			[]string{"CUDA sees no GPU", `CUDA_VISIBLE_DEVICES="none" hides the others`}},
 		{"out of memory", CUDADevice(0),
 			ortPrefix + "CUDA failure 2: out of memory" + cudaCallFields,
 			noHost, CauseOther, "", -1,
@@ -169,12 +183,17 @@ func TestMergeDeviceErrors(t *testing.T) {
 	}
 	other := errors.New(`model "c": no input "x"`)
 	outOfRange := classifyCUDA(`model "d"`, CUDADevice(2), errors.New("Invalid device ID: 2, must be between 0 (inclusive) and 1 (exclusive)."), "/o", "1.29.0", hostInfo{})
-	got := MergeDeviceErrors([]error{noProvider(`model "a"`), other, nil, noProvider(`judge "b"`), outOfRange, noProvider(`model "e"`)})
+	wrapped := inputerr.Wrap("", noProvider(`model "a"`)) // as the onnx and classifier kinds return them
+	got := MergeDeviceErrors([]error{wrapped, other, nil, noProvider(`judge "b"`), outOfRange, noProvider(`model "e"`)})
 	if len(got) != 3 {
 		t.Fatalf("%d errors, want 3: %v", len(got), got)
 	}
 	if msg := got[0].Error(); !strings.HasPrefix(msg, `model "a", judge "b", model "e": device cuda:0: ONNX Runtime in /o has no CUDA provider`) {
 		t.Errorf("merged: %q", msg)
+	}
+	var de *DeviceError
+	if !inputerr.Is(got[0]) || !errors.As(got[0], &de) || de.What != `model "a", judge "b", model "e"` {
+		t.Errorf("merged %#v: want an input error wrapping the merged *DeviceError", got[0])
 	}
 	if got[1] != other || got[2] != outOfRange {
 		t.Errorf("the others moved or changed: %v", got[1:])

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	ort "github.com/yalue/onnxruntime_go"
+
+	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
 // SessionConfig is what the project sets on every session.
@@ -233,12 +235,14 @@ func (r *Runtime) Notify(logf func(format string, args ...any), info SessionInfo
 
 // MergeDeviceErrors returns errs with the *DeviceErrors of one reason merged into one error
 // naming every model and judge it applies to, at the place of the first: ten models on a
-// machine without a GPU give one error, not ten. Call it before wrapping the errors: a merged
-// error is a new *DeviceError.
+// machine without a GPU give one error, not ten. A merged error is a new *DeviceError, wrapped
+// as an *inputerr.Error when the first was (the onnx and classifier kinds wrap theirs: a device
+// that cannot be used is the set-up's problem); other wrappers are not kept.
 func MergeDeviceErrors(errs []error) []error {
 	var out []error
-	at := map[string]int{} // reason → index in out
-	for _, err := range errs {
+	at := map[string]int{}   // reason → index in out
+	firstAt := map[int]int{} // index in out → index in errs of the error it started from
+	for k, err := range errs {
 		var de *DeviceError
 		if err == nil || !errors.As(err, &de) {
 			if err != nil {
@@ -249,6 +253,7 @@ func MergeDeviceErrors(errs []error) []error {
 		i, seen := at[de.Reason()]
 		if !seen {
 			at[de.Reason()] = len(out)
+			firstAt[len(out)] = k
 			out = append(out, err)
 			continue
 		}
@@ -257,6 +262,9 @@ func MergeDeviceErrors(errs []error) []error {
 		merged := *first
 		merged.What = joinWhat(first.What, de.What)
 		out[i] = &merged
+		if inputerr.Is(errs[firstAt[i]]) {
+			out[i] = inputerr.Wrap("", &merged)
+		}
 	}
 	return out
 }

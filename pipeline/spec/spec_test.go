@@ -151,7 +151,7 @@ func TestParseErrors(t *testing.T) {
 		{"model twice", "name: migr\n", "name: r1-omni\n", `models[1].name: "r1-omni" is used twice`},
 		{"env not set", "api_key_env: VLLM_API_KEY", "api_key_env: NOT_SET_ANYWHERE", "models[r1-omni].api_key_env: environment variable NOT_SET_ANYWHERE is not set"},
 		{"a key instead of a variable", "api_key_env: VLLM_API_KEY", "api_key_env: sk-proj-abcdefghijklmnop1234567890", "looks like a key itself (not shown)"},
-		{"bad backend", "backend: replay", "backend: tensorrt", `models[erv].backend: "tensorrt": use openai or replay`},
+		{"bad backend", "backend: replay", "backend: tensorrt", `models[erv].backend: "tensorrt": use openai, onnx or replay`},
 		{"backend typo", "backend: replay", "backend: replya", `(did you mean replay?)`},
 		{"judge twice", "{name: lexicon, kind: lexicon}", "{name: gpt, kind: lexicon}", `judges[1].name: "gpt" is used twice`},
 		{"bad variant", "variants: [av, video, audio]", "variants: [av, sound]", `variant "sound": use av, video or audio`},

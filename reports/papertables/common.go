@@ -224,7 +224,9 @@ func ciCell(ci [2]float64, ok bool) tabular.Cell {
 	if !ok || math.IsNaN(ci[0]) || math.IsNaN(ci[1]) {
 		return tabular.Str(notAvailable)
 	}
-	return tabular.Str(fmt.Sprintf("[%.2f, %.2f]", 100*ci[0], 100*ci[1]))
+	c := tabular.Str(fmt.Sprintf("[%.2f, %.2f]", 100*ci[0], 100*ci[1]))
+	c.Interval = &[2]float64{100 * ci[0], 100 * ci[1]}
+	return c
 }
 
 // anyCI reports whether any of the models has an interval for key.

@@ -55,7 +55,6 @@ func JudgeValidity(s *metrics.Summary) *tabular.Table {
 // withCI is a percentage with its interval: "8.00% [6.10, 9.90]".
 func withCI(v float64, ci [2]float64) tabular.Cell {
 	c := tabular.Str(fmt.Sprintf("%.2f%% [%.2f, %.2f]", 100*v, 100*ci[0], 100*ci[1]))
-	val := 100 * v
-	c.Value = &val
+	c.Interval = &[2]float64{100 * ci[0], 100 * ci[1]}
 	return c
 }

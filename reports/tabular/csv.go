@@ -8,14 +8,25 @@ import (
 )
 
 // renderCSV writes the header and the rows; title and notes are left out, since CSV has no place
-// for them. A cell with a Value is written as that number at full precision. A "reported" column
+// for them. A cell with a Value is written as that number at full precision; a column of
+// intervals becomes two numeric columns, "<header> lo" and "<header> hi". A "reported" column
 // is added when any row is reported, a "synthetic" column when the table is synthetic, so neither
 // mark is lost.
 func (t *Table) renderCSV(w *bufio.Writer) error {
 	cw := csv.NewWriter(w)
 	reported, synthetic := t.HasReported(), t.Synthetic
-	record := make([]string, 0, len(t.Columns)+2)
-	for _, c := range t.Columns {
+	intervals := make([]bool, len(t.Columns))
+	for _, r := range t.Rows {
+		for j, c := range r.Cells {
+			intervals[j] = intervals[j] || c.Interval != nil
+		}
+	}
+	record := make([]string, 0, 2*len(t.Columns)+2)
+	for j, c := range t.Columns {
+		if intervals[j] {
+			record = append(record, csvText(c.Header+" lo"), csvText(c.Header+" hi"))
+			continue
+		}
 		record = append(record, csvText(c.Header))
 	}
 	if reported {
@@ -29,8 +40,15 @@ func (t *Table) renderCSV(w *bufio.Writer) error {
 	}
 	for _, r := range t.Rows {
 		record = record[:0]
-		for _, c := range r.Cells {
-			record = append(record, CSVField(c))
+		for j, c := range r.Cells {
+			switch {
+			case !intervals[j]:
+				record = append(record, CSVField(c))
+			case c.Interval != nil:
+				record = append(record, strconv.FormatFloat(c.Interval[0], 'g', -1, 64), strconv.FormatFloat(c.Interval[1], 'g', -1, 64))
+			default:
+				record = append(record, "", "") // no interval for this row
+			}
 		}
 		if reported {
 			record = append(record, strconv.FormatBool(r.Reported))

@@ -28,6 +28,9 @@ type Cell struct {
 	Value *float64
 	// Emph marks a cell to emphasise (best value in a column, a failed gate).
 	Emph bool
+	// Interval, when set, is the interval the cell shows ("[62.80, 66.65]"), in the unit Text
+	// shows: CSV writes it as two numeric columns, lo and hi.
+	Interval *[2]float64
 }
 
 // Row is one table row. Reported rows hold published numbers, not numbers computed here.
