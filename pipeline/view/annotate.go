@@ -8,6 +8,7 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/parse"
+	"github.com/emoeval/emoeval/pipeline/view/human"
 )
 
 // AnnotateOptions set up an annotation session.
@@ -42,7 +43,7 @@ type Annotation struct {
 // annotator's earlier answers.
 func NewAnnotation(r *Run, o AnnotateOptions, now func() time.Time) (*Annotation, error) {
 	o.Annotator = strings.TrimSpace(o.Annotator)
-	if err := checkAnnotator(o.Annotator); err != nil {
+	if err := human.CheckName(o.Annotator); err != nil {
 		return nil, err
 	}
 	if o.Sample < 1 {
@@ -91,22 +92,6 @@ func NewAnnotation(r *Run, o AnnotateOptions, now func() time.Time) (*Annotation
 		}
 	}
 	return a, nil
-}
-
-// checkAnnotator accepts a name that prints on one line and fits a table.
-func checkAnnotator(name string) error {
-	if name == "" {
-		return fmt.Errorf("--annotator: give your name (it is written with every answer)")
-	}
-	if len(name) > 64 {
-		return fmt.Errorf("--annotator %.20q…: at most 64 bytes", name)
-	}
-	for _, c := range name {
-		if c < 0x20 || c == 0x7f || isBidiControl(c) {
-			return fmt.Errorf("--annotator %q: no control characters", name)
-		}
-	}
-	return nil
 }
 
 func judgedAny(ix *Index, j int) bool {

@@ -305,6 +305,7 @@ func TestBrowserAnnotation(t *testing.T) {
 	b.waitFor(t, `document.getElementById("item").textContent === "11"`)
 
 	// A new server over the same directory (the annotator came back another day) resumes too.
+	b.do(t, chromedp.Navigate("about:blank")) // nothing of the old page may still ask the old server
 	ts.Close()
 	a2, ts2 := newServer("alice")
 	defer ts2.Close()

@@ -20,9 +20,6 @@ import (
 	"github.com/emoeval/emoeval/pipeline"
 )
 
-// HumanFile is the annotations file of a run directory.
-const HumanFile = "human.parquet"
-
 // Run is a finished run directory, loaded for viewing.
 type Run struct {
 	Dir      string

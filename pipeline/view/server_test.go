@@ -1,19 +1,18 @@
 package view
 
 import (
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/emoeval/emoeval/datasets"
-	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/pipeline"
 )
 
 // get fetches a path from a test server without following redirects.
@@ -423,70 +422,84 @@ func TestMaskAnswer(t *testing.T) {
 	}
 }
 
-func TestHumanFile(t *testing.T) {
-	dir := t.TempDir()
-	store := NewHumanStore(dir)
-	at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
-	row := HumanRow{Annotator: "alice", Model: "m", ClipID: "00017", Emotion: "sad", Stratum: "m/TF", InclusionProb: 0.25, Judge: "gpt", Seed: 1, AnsweredAt: at}
-	must(t, store.Put(row))
-	row.ClipID, row.Emotion = "00018", NoEmotion
-	must(t, store.Put(row))
-	row.ClipID, row.Emotion = "17", "happy" // re-answering clip 17 (another spelling) replaces it
-	must(t, store.Put(row))
-	rows, err := ReadHuman(store.Path())
+// A clip's page shows every model's output side by side, the av passes first in the summary's
+// model order, then the single-modality passes.
+func TestClipOrder(t *testing.T) {
+	ix := tinyIndex("migr")
+	r := &Run{Dir: t.TempDir(), Manifest: &pipeline.Manifest{Name: "tiny"}, Summary: &metrics.Summary{Labels: ix.Labels.Labels}, Labels: ix.Labels, Protocol: "migr", Index: ix}
+	srv, err := NewServer(r, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || rows[0].Emotion != "happy" || rows[1].Emotion != NoEmotion || !rows[0].AnsweredAt.Equal(at) || rows[1].Row != 2 {
-		t.Fatalf("%+v", rows)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1/clip?id=0001", nil))
+	body := rec.Body.String()
+	var order []string
+	for _, part := range strings.Split(body, `<article class="output`)[1:] {
+		_, rest, _ := strings.Cut(part, `data-model="`)
+		m, _, _ := strings.Cut(rest, `"`)
+		order = append(order, m)
 	}
-	hl, err := HumanLabels(store.Path(), rows, datasets.DFEW())
-	if err != nil || len(hl) != 1 || hl[0].Name != "human:alice" || hl[0].Labels["17"] != "happy" || hl[0].Labels["18"] != datasets.Unknown {
-		t.Fatalf("%+v %v", hl, err)
+	if rec.Code != 200 || strings.Join(order, ",") != "a,b,b,a@video" {
+		t.Fatalf("status %d, outputs %v", rec.Code, order)
 	}
-	if _, err := HumanLabels(store.Path(), []HumanRow{{Emotion: "contempt", Row: 4}}, datasets.DFEW()); err == nil || !strings.Contains(err.Error(), "row 4") {
-		t.Fatalf("error %v", err)
-	}
-
-	// Row-level input errors name the file and the row.
-	for _, tc := range []struct {
-		name string
-		rows []HumanRow
-		err  string
-	}{
-		{"no annotator", []HumanRow{{Model: "m", ClipID: "1", Emotion: "sad", InclusionProb: 1}}, "row 1: annotator is empty"},
-		{"no emotion", []HumanRow{{Annotator: "a", Model: "m", ClipID: "1", InclusionProb: 1}}, "row 1: emotion is empty"},
-		{"inclusion probability 0", []HumanRow{{Annotator: "a", Model: "m", ClipID: "1", Emotion: "sad"}}, "row 1: inclusion_prob 0"},
-		{"inclusion probability above 1", []HumanRow{{Annotator: "a", Model: "m", ClipID: "1", Emotion: "sad", InclusionProb: 1.5}}, "row 1: inclusion_prob 1.5"},
-		{"one item twice", []HumanRow{{Annotator: "a", Model: "m", ClipID: "1", Emotion: "sad", InclusionProb: 1}, {Annotator: "a", Model: "m", ClipID: "01", Emotion: "sad", InclusionProb: 1}}, "row 2: annotator \"a\" answered model m clip 01 already at row 1"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := filepath.Join(t.TempDir(), HumanFile)
-			writeHumanRows(t, p, tc.rows)
-			_, err := ReadHuman(p)
-			if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), p+" "+tc.err) {
-				t.Fatalf("error %v, want an input error with %q", err, tc.err)
-			}
-		})
-	}
-	p := filepath.Join(t.TempDir(), HumanFile)
-	must(t, os.WriteFile(p, []byte("not parquet"), 0o644))
-	if _, err := ReadHuman(p); err == nil || !inputerr.Is(err) {
-		t.Fatalf("error %v for a file that is not Parquet", err)
+	if !strings.Contains(body, "output 1 of 2") || !strings.Contains(body, "output 2 of 2") {
+		t.Fatal("b's two outputs are not numbered")
 	}
 }
 
-func writeHumanRows(t *testing.T, path string, rows []HumanRow) {
-	t.Helper()
-	dir := filepath.Dir(path)
-	s := NewHumanStore(dir)
-	// Put would refuse nothing: write the rows as they are, duplicates included.
-	w, err := newHumanWriter(s.Path())
+// Every link of every page reachable from / leads to a page that answers (a crawl of the
+// fixture run's viewer, and of an annotation session).
+func TestEveryLinkResolves(t *testing.T) {
+	fx := makeRun(t, "robust")
+	r := fx.load(t)
+	a, err := NewAnnotation(r, AnnotateOptions{Annotator: "alice", Sample: 4, Seed: 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Write(rows...); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name  string
+		opts  Options
+		pages int // at least
+		must  []string
+	}{
+		{"viewer", Options{}, 40, []string{"/samples", "/agreement", "/clip?id=00001", "/media/video/00001"}},
+		{"annotation", Options{Annotation: a}, 5, []string{"/annotate", "/agreement"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, err := NewServer(r, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(srv)
+			defer ts.Close()
+			href := regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+			seen := map[string]bool{"/": true}
+			queue := []string{"/"}
+			for len(queue) > 0 && len(seen) < 400 {
+				p := queue[0]
+				queue = queue[1:]
+				status, body, _ := get(t, http.DefaultClient, ts.URL, p)
+				if status != http.StatusOK {
+					t.Fatalf("%s: status %d", p, status)
+				}
+				for _, m := range href.FindAllStringSubmatch(body, -1) {
+					link := html.UnescapeString(m[1])
+					if !strings.HasPrefix(link, "/") || seen[link] {
+						continue
+					}
+					seen[link] = true
+					queue = append(queue, link)
+				}
+			}
+			if len(seen) < tc.pages {
+				t.Fatalf("only %d pages reachable", len(seen))
+			}
+			for _, p := range tc.must {
+				if !seen[p] {
+					t.Errorf("%s is not reachable from /", p)
+				}
+			}
+		})
 	}
-	must(t, w.Close())
 }

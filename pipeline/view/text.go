@@ -4,27 +4,17 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/emoeval/emoeval/pipeline/view/human"
 )
 
 // seg is a piece of untrusted text as a page shows it: plain text, or one invisible formatting
-// character shown as its code point. Templates print both through contextual escaping; nothing
+// character (human.IsFormatChar: bidirectional overrides and the like, which would reorder what
+// a reader sees) shown as its code point. Templates print both through contextual escaping; nothing
 // here is ever marked safe HTML.
 type seg struct {
 	Text string
 	Ctrl string // "U+202E" for a formatting character, else ""
-}
-
-// isBidiControl reports the characters that change how the text around them is displayed
-// without showing themselves: bidirectional embeddings, overrides and isolates (the "Trojan
-// Source" characters), directional marks, zero-width characters and the byte-order mark. A
-// page shows them as marks, so that what a reader sees is what the model wrote.
-func isBidiControl(r rune) bool {
-	switch {
-	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r >= 0x200B && r <= 0x200F,
-		r == 0x061C, r == 0x2060, r == 0xFEFF:
-		return true
-	}
-	return false
 }
 
 // segments splits text into plain runs and formatting characters. Invalid UTF-8 becomes U+FFFD
@@ -34,7 +24,7 @@ func segments(s string) []seg {
 	start := 0
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if isBidiControl(r) {
+		if human.IsFormatChar(r) {
 			if start < i {
 				out = append(out, seg{Text: strings.ToValidUTF8(s[start:i], "\uFFFD")})
 			}

@@ -154,9 +154,10 @@ func MetricLabel(metric string) string {
 	}
 	labels := map[string]string{
 		"tt": "TT", "tf": "TF", "ft": "FT", "ff": "FF", "tf_given_correct": "TF / correct",
-		"corrected_tf": "TF (human-corrected)", "corrected_tf_given_correct": "TF / correct (human-corrected)",
-		"corrected_epc": "EPC (human-corrected)",
 		"epc": "EPC", "eea": "EEA", "fallback": "fallback",
+		"corrected_tf":               "TF (human-corrected)",
+		"corrected_tf_given_correct": "TF / correct (human-corrected)",
+		"corrected_epc":              "EPC (human-corrected)",
 	}
 	if l, ok := labels[name]; ok {
 		return judge + " " + l

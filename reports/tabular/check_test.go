@@ -298,4 +298,3 @@ func checkLaTeX(t *Table, out string) error {
 	}
 	return nil
 }
-
