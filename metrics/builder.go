@@ -385,6 +385,9 @@ func (b *Builder) AddHuman(h HumanLabels) error {
 			return fmt.Errorf("human labels %s: %w", h.Name, err)
 		}
 	}
+	if _, ok := b.judgeN[h.StratifiedBy]; h.StratifiedBy != "" && !ok {
+		return fmt.Errorf("human labels %s were drawn within the quarter cells of judge %q, which this run does not have (judges: %s)", h.Name, h.StratifiedBy, strings.Join(b.judges, ", "))
+	}
 	b.human = append(b.human, h)
 	return nil
 }

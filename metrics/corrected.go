@@ -11,7 +11,8 @@ import (
 // Strata of judge-corrected rates.
 const (
 	// StrataJudgeCell: the human sample is taken as drawn at random within each of the judge's
-	// quarter cells (as `emoeval view --annotate` draws it).
+	// quarter cells (as `emoeval view --annotate` draws it); "… of JUDGE" when the sample was
+	// drawn within another judge's cells.
 	StrataJudgeCell = "judge quarter cell"
 	// StrataNone: some judge cell has no human label, so the human sample is taken as drawn at
 	// random from all samples.
@@ -89,6 +90,16 @@ func (b *Builder) corrected(v *view, j int) *Corrected {
 		return b.opts.Labels.Labels[i]
 	}
 	jr := v.run.judged[j]
+	// The strata are the cells the sample was drawn within: a sample drawn at unequal rates per
+	// cell of one judge is representative only within those cells.
+	strata, sj := StrataJudgeCell, jr
+	if h.StratifiedBy != "" && h.StratifiedBy != b.judges[j] {
+		if i := b.judgeN[h.StratifiedBy]; i < len(v.run.judged) && v.run.judged[i] != nil {
+			strata, sj = StrataJudgeCell+" of "+h.StratifiedBy, v.run.judged[i]
+		} else {
+			return nil // the sampling judge did not judge this model: no unbiased correction
+		}
+	}
 	var samples []ppi.Sample
 	for _, r := range v.recs {
 		if r.truth < 0 {
@@ -99,15 +110,14 @@ func (b *Builder) corrected(v *view, j int) *Corrected {
 			pred = r.qpred // the prediction the quarter table reads
 		}
 		o := jr.judgment(r.clip)
-		s := ppi.Sample{Stratum: int(b.cell(r, jr)), Truth: name(r.truth), Pred: name(pred), Judge: name(o.emotion)}
+		s := ppi.Sample{Stratum: int(b.cell(r, sj)), Truth: name(r.truth), Pred: name(pred), Judge: name(o.emotion)}
 		if l, ok := byClip[r.clip]; ok {
 			s.Human = &l
 		}
 		samples = append(samples, s)
 	}
-	strata := StrataJudgeCell
 	res, err := ppi.Estimate(samples, ppi.Options{Alpha: b.opts.Alpha})
-	if errors.Is(err, ppi.ErrUnlabelledStratum) {
+	if errors.Is(err, ppi.ErrUnlabelledStratum) && h.StratifiedBy == "" {
 		for i := range samples {
 			samples[i].Stratum = 0
 		}

@@ -64,6 +64,10 @@ type HumanLabels struct {
 	// Model restricts the comparison to one model's explanations; "" compares with every model.
 	Model  string
 	Labels map[string]string // clip id → canonical label
+	// StratifiedBy names the judge within whose quarter cells the labelled explanations were
+	// drawn (emoeval view --annotate), possibly at unequal rates; the corrected rates of every
+	// judge then use those cells as strata. "" means drawn at random within each judge's cells.
+	StratifiedBy string
 }
 
 // Pair names a paired comparison.

@@ -1,6 +1,10 @@
 package pipeline
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/emoeval/emoeval/datasets"
@@ -8,6 +12,7 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/pipeline/human"
 	"github.com/emoeval/emoeval/pipeline/spec"
 )
 
@@ -27,6 +32,41 @@ func addHumans(b *metrics.Builder, hs []spec.Human, labels *datasets.LabelSet) e
 		}
 	}
 	return nil
+}
+
+// AnnotationsRole is the manifest's input role of a run directory's human.parquet: its hash
+// says which answers the summary holds.
+const AnnotationsRole = human.File
+
+// addAnnotations adds the human labels `emoeval view --annotate` wrote into a run directory
+// (human.parquet), one set per annotator × model. It returns the file as a manifest input, or
+// nil when there is none.
+func addAnnotations(b *metrics.Builder, dir string, labels *datasets.LabelSet) (*InputFile, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	path := filepath.Join(dir, human.File)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	rows, err := human.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	sets, err := human.Labels(path, rows, labels)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range sets {
+		if err := b.AddHuman(h); err != nil {
+			return nil, inputerr.New(path, "%v", err)
+		}
+	}
+	in, err := Input(AnnotationsRole, path)
+	if err != nil {
+		return nil, inputerr.Wrap(path, err)
+	}
+	return &in, nil
 }
 
 // readHuman reads human labels in any judge-reply format (the authors' JSON, JSONL with

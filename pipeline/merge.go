@@ -13,12 +13,10 @@ import (
 	"github.com/emoeval/emoeval/eval/modality"
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/runner"
-	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/parquetio"
 	"github.com/emoeval/emoeval/internal/version"
 	"github.com/emoeval/emoeval/judges"
-	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/pipeline/spec"
 	"github.com/emoeval/emoeval/reports/papertables"
 )
@@ -95,35 +93,11 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 	if err := checkCoverage(s, sel.clips, preds, o.Shards); err != nil {
 		return nil, err
 	}
-	sortRows(preds, judged)
-
-	b, err := metrics.NewBuilder(metricsOptions(s, sel.split), sel.clips)
+	sc, err := scoreStored(s, sel, &Rows{Predictions: preds, Judgments: judged, MI: mergeMI(miParts)}, o.Out)
 	if err != nil {
 		return nil, err
 	}
-	if err := scoreRows(b, scoredModels(s), judgeNames(s), preds, judged); err != nil {
-		return nil, err
-	}
-	if err := addHumans(b, s.Human, sel.split.Labels); err != nil {
-		return nil, err
-	}
-	var mi *modality.Table
-	if s.Modality != nil {
-		if s.Modality.From == "variants" {
-			mi, err = b.MIFromVariants(variant.Video.ScoredName(s.Modality.Model), variant.Audio.ScoredName(s.Modality.Model))
-			if err != nil {
-				return nil, err
-			}
-		} else {
-			mi = mergeMI(miParts)
-		}
-		b.SetMI(mi)
-	}
-	summary, err := b.Summary()
-	if err != nil {
-		return nil, err
-	}
-	setBackends(summary, s)
+	summary, mi := sc.summary, sc.mi
 	res := &RunResult{Dir: o.Out, Summary: summary}
 	for _, p := range preds {
 		if p.Error != "" {
@@ -161,6 +135,9 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 			return nil, err
 		}
 		man.Inputs = append(man.Inputs, in)
+	}
+	if sc.annotations != nil {
+		man.Inputs = append(man.Inputs, *sc.annotations)
 	}
 	res.Counts = *man.Counts
 	if res.Report, err = rd.publish(ctx, summary, mi, &man, reportOptions(s.Report)); err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/judges/replay"
 	"github.com/emoeval/emoeval/metrics"
+	"github.com/emoeval/emoeval/pipeline/human"
 	"github.com/emoeval/emoeval/pipeline/spec"
 )
 
@@ -126,6 +127,12 @@ func clearOtherResults(dir, hash string) error {
 	m, err := readCurrentManifest(dir)
 	if err != nil || m.ConfigSHA256 == hash {
 		return nil
+	}
+	// Human labels read the old explanations: they are kept, aside, and not applied to the new.
+	if hp := filepath.Join(dir, human.File); fileExists(hp) {
+		if err := os.Rename(hp, filepath.Join(dir, fmt.Sprintf("human.%.12s.parquet", m.ConfigSHA256))); err != nil {
+			return err
+		}
 	}
 	for _, f := range []string{SummaryFile, PredictionsFile, JudgmentsFile, ModalityFile, ManifestFile, PartialManifestFile, ReportDir} {
 		if err := os.RemoveAll(filepath.Join(dir, f)); err != nil {

@@ -27,6 +27,8 @@ type ReportOptions struct {
 	Reference bool `json:"reference"`
 	// Examples is the number of correct-but-inconsistent explanations per model in the PDF.
 	Examples int `json:"examples"`
+	// Logf reports what rendering did besides rendering (nil: nothing).
+	Logf func(format string, args ...any) `json:"-"`
 }
 
 // ReadSummary reads summary.json.
@@ -46,8 +48,10 @@ func ReadSummary(path string) (*metrics.Summary, error) {
 }
 
 // RenderReport renders a run directory's report/ from its files, without calling any model.
-// The new report replaces the old one only when complete; formats not asked for stay. It holds
-// the run directory's lock while it writes.
+// When human.parquet changed since the summary was computed, the stored rows are scored again
+// first, so that the judge-corrected rates hold every answer. The new report replaces the old
+// one only when complete; formats not asked for stay. It holds the run directory's lock while
+// it writes.
 func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string, error) {
 	if err := reports.CheckFormats(opts.Formats); err != nil {
 		return nil, err
@@ -61,6 +65,19 @@ func RenderReport(ctx context.Context, dir string, opts ReportOptions) ([]string
 	}
 	defer lock.Release()
 	removeStale(dir)
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, finishedErr(dir, err)
+	}
+	if !m.Finished.IsZero() {
+		logf := opts.Logf
+		if logf == nil {
+			logf = func(string, ...any) {}
+		}
+		if _, err := refreshAnnotations(dir, m, logf); err != nil {
+			return nil, err
+		}
+	}
 	return renderReport(ctx, dir, opts)
 }
 

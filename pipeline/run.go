@@ -336,6 +336,10 @@ func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, cli
 	if err := addHumans(sc.Builder(), s.Human, sel.split.Labels); err != nil {
 		return nil, err
 	}
+	annotations, err := addAnnotations(sc.Builder(), rd.path, sel.split.Labels)
+	if err != nil {
+		return nil, err
+	}
 	var mi *modality.Table
 	if s.Modality != nil {
 		if mi, err = modalityImportance(ctx, s, sc, models, clips); err != nil {
@@ -375,6 +379,9 @@ func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, cli
 	man, err := manifestOf(o, s, hash, sel.split, models, specs, started, res.Counts)
 	if err != nil {
 		return nil, err
+	}
+	if annotations != nil {
+		man.Inputs = append(man.Inputs, *annotations)
 	}
 	o.Logf("rendering the report (%s)…", strings.Join(s.Report.Formats, ", "))
 	if res.Report, err = rd.publish(ctx, summary, mi, man, reportOptions(s.Report)); err != nil {
@@ -437,7 +444,11 @@ func openModels(ctx context.Context, s *spec.Spec, r spec.Registries, d backend.
 func withModel(name string, err error) error {
 	var ie *inputerr.Error
 	if errors.As(err, &ie) {
-		if !strings.Contains(ie.Msg, name) {
+		switch {
+		case strings.Contains(ie.Error(), name):
+		case ie.Msg == "":
+			ie.Msg = "model " + name
+		default:
 			ie.Msg = fmt.Sprintf("model %s: %s", name, ie.Msg)
 		}
 		return err

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/emoeval/emoeval/internal/onnxtest"
+	"github.com/emoeval/emoeval/pipeline"
+	"github.com/emoeval/emoeval/pipeline/human"
 )
 
 // The README's first command, as a user types it: `emoeval demo --out DIR` with a relative DIR,
@@ -58,5 +60,34 @@ func TestDemoWithRelativeOut(t *testing.T) {
 	}
 	if sum.Models["migr"].N != 2336 || sum.Models["r1-omni"].N != 2336 {
 		t.Errorf("summary: %+v, want 2336 clips per model", sum.Models)
+	}
+
+	// Answers given in the viewer afterwards reach the summary at the next report, from the same
+	// relative run directory.
+	rows, err := pipeline.ReadRows("out/demo/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := human.NewStore("out/demo/run")
+	labelled := 0
+	for i, j := range rows.Judgments {
+		if j.Model == "migr" && j.Judge == "gpt-sim" && i%3 == 0 {
+			labelled++
+			if err := store.Put(human.Row{Annotator: "bob", Model: "migr", ClipID: j.ClipID, Emotion: j.Emotion,
+				Stratum: "migr", InclusionProb: 1.0 / 3, Judge: "gpt-sim", Seed: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	res := runCLI(t, nil, "report", "out/demo/run", "--formats", "md")
+	if res.code != 0 || !strings.Contains(res.stderr, "human.parquet changed: summary.json scored again") {
+		t.Fatalf("report after annotating: exit %d\n%s", res.code, res.stderr)
+	}
+	s, err := pipeline.ReadSummary("out/demo/run/summary.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Models["migr"].Reliability["gpt-sim"].Corrected; c == nil || c.NHuman != labelled {
+		t.Errorf("corrected = %+v, want %d human labels", c, labelled)
 	}
 }

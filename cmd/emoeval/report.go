@@ -23,8 +23,10 @@ func newReportCmd(f *factory, runF func(*reportOptions) error) *cobra.Command {
 		Use:   "report RUN_DIR [--formats txt,md,tex,csv,html,png,svg,pdf]",
 		Short: "Render a run's tables, plots and PDF again from its files",
 		Long: `Render a run directory's report/ again from its summary.json, predictions.parquet,
-judgments.parquet and manifest.json, without calling any model. The new report replaces the
-old one only when it is complete.`,
+judgments.parquet and manifest.json, without calling any model. When the run directory's
+human.parquet (emoeval view --annotate) changed since summary.json was computed, the run is
+scored again from its files first, so that the judge-corrected rates hold every answer. The new
+report replaces the old one only when it is complete.`,
 		Example: `  emoeval report runs/dfew-fold5
   emoeval report runs/dfew-fold5 --formats md,pdf --examples 5`,
 		Args: cobra.ExactArgs(1),
@@ -34,7 +36,7 @@ old one only when it is complete.`,
 				return runF(opts)
 			}
 			files, err := pipeline.RenderReport(cmd.Context(), opts.RunDir, pipeline.ReportOptions{
-				Formats: opts.Formats, Reference: opts.Reference, Examples: opts.Examples,
+				Formats: opts.Formats, Reference: opts.Reference, Examples: opts.Examples, Logf: f.logf,
 			})
 			if err != nil {
 				return err

@@ -178,4 +178,5 @@ func printAgreement(f *factory, dir string) {
 	}
 	fmt.Fprintf(f.Out, "%d answers in %s\n", len(rows), view.NewHumanStore(dir).Path())
 	fmt.Fprint(f.Out, view.FormatAgreement(view.AnnotatorAgreement(rows)))
+	fmt.Fprintf(f.Out, "judge-corrected rates with these answers: emoeval report %s\n", dir)
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/emoeval/emoeval/datasets"
 	"github.com/emoeval/emoeval/eval/parse"
-	"github.com/emoeval/emoeval/pipeline/view/human"
+	"github.com/emoeval/emoeval/pipeline/human"
 )
 
 // AnnotateOptions set up an annotation session.

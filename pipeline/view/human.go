@@ -1,6 +1,6 @@
 package view
 
-import "github.com/emoeval/emoeval/pipeline/view/human"
+import "github.com/emoeval/emoeval/pipeline/human"
 
 // The annotations file lives in package human (which pipeline can import: this package imports
 // pipeline); these names keep the viewer's code short.

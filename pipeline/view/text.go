@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/emoeval/emoeval/pipeline/view/human"
+	"github.com/emoeval/emoeval/pipeline/human"
 )
 
 // seg is a piece of untrusted text as a page shows it: plain text, or one invisible formatting

@@ -1,7 +1,7 @@
 // Package human reads and writes human.parquet, the human labels of a run's explanations that
 // `emoeval view --annotate` collects: one row per annotator × model × clip, with the sampling
-// stratum and inclusion probability of each item. It imports nothing of pipeline, so that
-// score and report can read the file too.
+// stratum and inclusion probability of each item. Scoring (run, report) and the viewer share
+// this one reader.
 package human
 
 import (
@@ -133,9 +133,12 @@ func Labels(path string, rows []Row, labels *datasets.LabelSet) ([]metrics.Human
 		k := key{r.Annotator, r.Model}
 		h := sets[k]
 		if h == nil {
-			h = &metrics.HumanLabels{Name: "human:" + r.Annotator, Model: r.Model, Labels: map[string]string{}}
+			h = &metrics.HumanLabels{Name: "human:" + r.Annotator, Model: r.Model, Labels: map[string]string{}, StratifiedBy: r.Judge}
 			sets[k] = h
 			order = append(order, k)
+		}
+		if r.Judge != h.StratifiedBy {
+			return nil, inputerr.AtRow(path, r.Row, "annotator %s's answers on %s were drawn within the cells of two judges, %s and %s: one sample is one design; keep the answers of one", r.Annotator, r.Model, h.StratifiedBy, r.Judge)
 		}
 		h.Labels[datasets.NormalizeID(r.ClipID)] = l
 	}
