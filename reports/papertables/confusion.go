@@ -3,6 +3,7 @@ package papertables
 import (
 	"fmt"
 
+	"github.com/emoeval/emoeval/internal/slug"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/tabular"
 )
@@ -32,7 +33,7 @@ func Confusion(s *metrics.Summary, model string) ([]*tabular.Table, error) {
 			}
 		}
 	}
-	id := tabular.Slug(model)
+	id := slug.Of(model)
 	counts := confusionTable(cm, "confusion-"+id, "Confusion matrix of "+model+" (counts): "+scope(s), func(n, _ int) tabular.Cell {
 		return tabular.Count(n)
 	})

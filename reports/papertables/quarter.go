@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/emoeval/emoeval/internal/slug"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/reference"
 	"github.com/emoeval/emoeval/reports/tabular"
@@ -19,7 +20,7 @@ func Quarter(s *metrics.Summary, judge string, opt Options) *tabular.Table {
 		return nil
 	}
 	t := &tabular.Table{
-		ID:    "quarter-" + tabular.Slug(judge),
+		ID:    "quarter-" + slug.Of(judge),
 		Title: "Prediction × explanation under judge " + judge + ": " + scope(s),
 		Columns: []tabular.Column{
 			{Header: "Model"}, {Header: "N", Align: tabular.Right},
@@ -97,7 +98,7 @@ func QuarterCI(s *metrics.Summary, judge string) *tabular.Table {
 		return nil
 	}
 	t := &tabular.Table{
-		ID:      "quarter-ci-" + tabular.Slug(judge),
+		ID:      "quarter-ci-" + slug.Of(judge),
 		Title:   "Quarter-table intervals (" + CILabel(s) + ", %) under judge " + judge + ": " + scope(s),
 		Columns: []tabular.Column{{Header: "Model"}},
 		Notes:   []string{ciNote(s)},

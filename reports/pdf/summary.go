@@ -10,9 +10,9 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/emoeval/emoeval/internal/slug"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/reports/plot"
-	"github.com/emoeval/emoeval/reports/tabular"
 )
 
 // summaryPage is the first page: what was evaluated, the answer in a sentence per comparison,
@@ -173,7 +173,7 @@ func failedSentence(s *metrics.Summary) string {
 func (d *doc) headlineFigure() error {
 	want := []string{"recognition"}
 	if js := d.in.Summary.Judges; len(js) > 0 {
-		want = append([]string{"quarter-" + tabular.Slug(js[0])}, want...)
+		want = append([]string{"quarter-" + slug.Of(js[0])}, want...)
 	}
 	for _, name := range want {
 		for _, path := range d.in.Figures {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/emoeval/emoeval/internal/slug"
 	"github.com/emoeval/emoeval/metrics"
 )
 
@@ -56,7 +57,7 @@ func Confusion(s *metrics.Summary, model string) (*Figure, error) {
 	}
 	side := 1.7 + 0.36*float64(len(cols))
 	return withExtras(&Figure{
-		Name:  "confusion-" + slug(model),
+		Name:  "confusion-" + slug.Of(model),
 		Title: "Confusion, % of each true class: " + label(model, maxTitleRunes-40),
 		Plot:  p, Synthetic: s.Synthetic, Note: confusionNote,
 		Width: inches(min(6.5, side+1.2)), Height: inches(min(6.5, side)),

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/emoeval/emoeval/metrics"
 )
@@ -115,30 +114,4 @@ func labels(s *metrics.Summary) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// slug turns a name into a safe file-name part: lower-case ASCII letters, digits and single
-// dashes, at most 40 bytes; "x" when nothing is left.
-func slug(name string) string {
-	b := make([]byte, 0, len(name))
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			if dash && len(b) > 0 {
-				b = append(b, '-')
-			}
-			dash = false
-			b = append(b, byte(r))
-		default:
-			dash = true
-		}
-		if len(b) >= 40 {
-			break
-		}
-	}
-	if len(b) == 0 {
-		return "x"
-	}
-	return string(b)
 }

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/emoeval/emoeval/internal/slug"
 	"github.com/emoeval/emoeval/metrics"
 )
 
@@ -71,7 +72,7 @@ func Drift(s *metrics.Summary, judge string) (*Figure, error) {
 		"one explanation's sentences agree). Empty bins are not drawn; curves are set slightly apart.",
 		levelText(s))
 	return withExtras(&Figure{
-		Name: "drift-" + slug(judge), Title: "Reasoning drift, judge: " + label(judge, maxNameRunes),
+		Name: "drift-" + slug.Of(judge), Title: "Reasoning drift, judge: " + label(judge, maxNameRunes),
 		Plot: p, Legend: legend, Synthetic: s.Synthetic, Counts: counts, Note: note,
 		Width: inches(6.5), Height: inches(3.9),
 	}), nil

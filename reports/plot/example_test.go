@@ -39,6 +39,6 @@ func ExampleAll() {
 	// recognition.pdf
 	// per-class-recall.svg
 	// per-class-recall.pdf
-	// confusion-r1-omni.svg
-	// confusion-r1-omni.pdf
+	// confusion-R1-Omni.svg
+	// confusion-R1-Omni.pdf
 }

@@ -7,6 +7,7 @@ import (
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/emoeval/emoeval/internal/slug"
 	"github.com/emoeval/emoeval/metrics"
 )
 
@@ -56,7 +57,7 @@ func Quarter(s *metrics.Summary, judge string) (*Figure, error) {
 	bars.y = ys
 	p.Add(&bars)
 	return withExtras(&Figure{
-		Name: "quarter-" + slug(judge), Title: "Prediction × explanation, judge: " + label(judge, maxNameRunes),
+		Name: "quarter-" + slug.Of(judge), Title: "Prediction × explanation, judge: " + label(judge, maxNameRunes),
 		Plot: p, Legend: legend, Synthetic: s.Synthetic, Note: quarterNote,
 		Width: 6.5 * 72, Height: rowsHeight(len(names), 1.9),
 	}), nil

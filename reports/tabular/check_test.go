@@ -11,6 +11,8 @@ import (
 	"unicode"
 
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
+
+	"github.com/emoeval/emoeval/internal/slug"
 )
 
 // Structural checks of rendered output, used by the golden tests and the fuzz target.
@@ -242,7 +244,7 @@ func checkLaTeX(t *Table, out string) error {
 	for _, line := range strings.Split(out, "\n") {
 		if label, ok := strings.CutPrefix(line, `\label{tab:`); ok {
 			// Label names may hold '_'; they must be slugs.
-			if !isSlug(strings.TrimSuffix(label, "}")) {
+			if !slug.Is(strings.TrimSuffix(label, "}")) {
 				return fmt.Errorf("label %q is not a slug", line)
 			}
 			continue

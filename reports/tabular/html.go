@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/emoeval/emoeval/internal/slug"
 )
 
 // HTMLStyle is the minimal style sheet of WriteHTMLPage, for pages that embed table fragments.
@@ -29,7 +31,7 @@ func (t *Table) renderHTML(w *bufio.Writer) error {
 	w.WriteString(`"`)
 	if t.ID != "" {
 		w.WriteString(` id="table-`)
-		w.WriteString(Slug(t.ID))
+		w.WriteString(slug.Of(t.ID))
 		w.WriteString(`"`)
 	}
 	w.WriteString(">\n")

@@ -3,6 +3,8 @@ package tabular
 import (
 	"bufio"
 	"strings"
+
+	"github.com/emoeval/emoeval/internal/slug"
 )
 
 // renderLaTeX writes a table float with a booktabs tabular (\usepackage{booktabs}). Emphasised
@@ -17,7 +19,7 @@ func (t *Table) renderLaTeX(w *bufio.Writer) error {
 	}
 	if t.ID != "" {
 		w.WriteString("\\label{tab:")
-		w.WriteString(Slug(t.ID))
+		w.WriteString(slug.Of(t.ID))
 		w.WriteString("}\n")
 	}
 	w.WriteString("\\begin{tabular}{")

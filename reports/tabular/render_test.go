@@ -123,35 +123,6 @@ func TestSanitize(t *testing.T) {
 	}
 }
 
-func TestSlug(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"gpt", "gpt"},
-		{"r1-omni_7B.v2", "r1-omni_7B.v2"},
-		{"a/b", "a-b-"},
-		{"../etc/passwd", "etc-passwd-"},
-		{"", "x-"},
-		{"模型", "x-"},
-		{"-lead", "lead-"},
-	}
-	seen := map[string]string{}
-	for _, c := range cases {
-		got := Slug(c.in)
-		if !strings.HasPrefix(got, c.want) || (strings.HasSuffix(c.want, "-") && len(got) != len(c.want)+8) {
-			t.Errorf("Slug(%q) = %q, want %q…", c.in, got, c.want)
-		}
-		if !isSlug(got) {
-			t.Errorf("Slug(%q) = %q is not itself a slug", c.in, got)
-		}
-		if prev, ok := seen[got]; ok {
-			t.Errorf("Slug(%q) = Slug(%q) = %q", c.in, prev, got)
-		}
-		seen[got] = c.in
-	}
-	if Slug("a/b") == Slug("a-b") || Slug("a/b") == Slug("a b") {
-		t.Error("distinct names share a slug")
-	}
-}
-
 func TestEscapers(t *testing.T) {
 	cases := []struct {
 		name string

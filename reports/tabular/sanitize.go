@@ -1,8 +1,6 @@
 package tabular
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"unicode/utf8"
 )
@@ -69,49 +67,4 @@ func isClean(s string) bool {
 
 func isUnsafeFormat(r rune) bool {
 	return (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
-}
-
-// Slug turns a name into a file-name-safe ID part. Names made only of ASCII letters, digits,
-// '.', '_' and '-' (not starting with '.' or '-') are returned unchanged; any other name gets its
-// unsafe runs replaced by '-' and a short hash of the original appended, so distinct names give
-// distinct slugs ("a/b" and "a-b" do not collide).
-func Slug(name string) string {
-	if isSlug(name) {
-		return name
-	}
-	var b strings.Builder
-	dash := false
-	for _, r := range name {
-		if isSlugRune(r) && r != '-' {
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	sum := sha256.Sum256([]byte(name))
-	stem := strings.TrimLeft(strings.TrimRight(b.String(), "-"), ".-")
-	if stem == "" {
-		return "x-" + hex.EncodeToString(sum[:4])
-	}
-	return stem + "-" + hex.EncodeToString(sum[:4])
-}
-
-func isSlug(s string) bool {
-	if s == "" || s[0] == '.' || s[0] == '-' {
-		return false
-	}
-	for _, r := range s {
-		if !isSlugRune(r) {
-			return false
-		}
-	}
-	return true
-}
-
-func isSlugRune(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'
 }
