@@ -35,7 +35,7 @@ func Build(s *metrics.Summary, opt Options) ([]*tabular.Table, error) {
 	for _, j := range judges(s) {
 		add(Quarter(s, j, opt), QuarterCI(s, j))
 	}
-	add(ByJudge(s))
+	add(ByJudge(s), Normalizations(s))
 	add(JudgeValidity(s))
 	add(Modality(s), ModalityMI(s), Agreement(s), Comparisons(s), FoldMean(s))
 	for _, m := range names {

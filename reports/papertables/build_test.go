@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,6 +168,26 @@ func TestQuarterRows(t *testing.T) {
 	}
 }
 
+func TestNormalizations(t *testing.T) {
+	s := dfewSummary()
+	s.Protocol = "robust"
+	s.Models["r1-omni"].Normalizations = map[string]int{"synonym": 12, "case": 3}
+	s.Models["migr"].Normalizations = map[string]int{"case": 1}
+	s.Models["migr"].Reliability["gpt"].Normalizations = map[string]int{"first label": 7}
+	tbl := Normalizations(s)
+	if tbl == nil {
+		t.Fatal("no table")
+	}
+	var got []string
+	for i := range tbl.Rows {
+		got = append(got, strings.Join(cellTexts(tbl, i), " "))
+	}
+	want := []string{"answers case 3 1", "answers synonym 12 0", "judge gpt first label 0 7"}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows\n got %q\nwant %q", got, want)
+	}
+}
+
 func TestConfusion(t *testing.T) {
 	s := dfewSummary()
 	cm, err := Confusion(s, "r1-omni")
@@ -218,6 +239,7 @@ func TestOptionalTablesAbsent(t *testing.T) {
 	for name, tbl := range map[string]*tabular.Table{
 		"modality": Modality(s), "modality-mi": ModalityMI(s), "agreement": Agreement(s),
 		"comparisons": Comparisons(s), "fold-mean": FoldMean(s), "quarter-ci": QuarterCI(s, "gpt"),
+		"normalizations": Normalizations(s),
 	} {
 		if tbl != nil {
 			t.Errorf("%s built without data", name)

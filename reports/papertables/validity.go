@@ -47,7 +47,7 @@ func JudgeValidity(s *metrics.Summary) *tabular.Table {
 		return nil
 	}
 	t.Notes = append(t.Notes,
-		"TF = correct prediction whose explanation does not support the true emotion, as a share of all samples. Raw: as the judge reads the explanations (the quarter table's rule). Corrected: the judge's reading corrected with the human labels on a sample (prediction-powered inference with power tuning, stratified by the judge's quarter cell), with a 95% interval that holds however wrong the judge is. Human only: the same from the human labels alone.",
+		"TF = correct prediction whose explanation does not support the true emotion, as a share of all samples. Raw: as the judge reads the explanations (the quarter table's rule). Corrected: the judge's reading corrected with the human labels on a sample (prediction-powered inference with power tuning, stratified by the quarter cells the human sample was drawn in), with a 95% interval that holds however wrong the judge is. Human only: the same from the human labels alone.",
 		"Labels worth: how many human labels the human-only estimate of TF would need to be as precise as the corrected one. Strata and labels: "+strings.Join(strata, "; ")+".")
 	return finish(s, t)
 }
