@@ -21,6 +21,7 @@ import (
 	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/eval/variant"
 	"github.com/emoeval/emoeval/internal/inputerr"
+	"github.com/emoeval/emoeval/internal/ortenv"
 	"github.com/emoeval/emoeval/judges"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/pipeline/spec"
@@ -200,15 +201,13 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	var stats runStats
 	deps := backend.Deps{Labels: sel.split.Labels, Clips: clips, SplitPath: s.Dataset.Split, Env: o.Env, HTTP: o.HTTP,
 		Store: store, Stats: &stats.models, Logf: o.Logf}
-	models, err := openModels(ctx, s, o.Registries, deps)
+	// Every model's and judge's set-up problem at once; one device problem (no GPU) once.
+	models, modelErrs := openModels(ctx, s, o.Registries, deps)
 	defer closeModels(models)
-	if err != nil {
-		return nil, err
-	}
-	specs, err := openJudges(ctx, s, o.Registries, judges.Deps{Labels: sel.split.Labels, Protocol: s.Protocol, Clips: clips,
+	specs, judgeErrs := openJudges(ctx, s, o.Registries, judges.Deps{Labels: sel.split.Labels, Protocol: s.Protocol, Clips: clips,
 		SplitDesc: desc, Env: o.Env, HTTP: o.HTTP, Store: store, Stats: &stats.judges, Logf: o.Logf})
 	defer closeJudges(specs)
-	if err != nil {
+	if err := errors.Join(ortenv.MergeDeviceErrors(append(modelErrs, judgeErrs...))...); err != nil {
 		return nil, err
 	}
 	if err := preflight(ctx, models, specs, o.Logf); err != nil {
@@ -419,9 +418,9 @@ func setBackends(summary *metrics.Summary, s *spec.Spec) {
 	}
 }
 
-// openModels opens every model with the kind its block names. Problems of every model are
-// reported together; models opened before a failure are returned, to be closed.
-func openModels(ctx context.Context, s *spec.Spec, r spec.Registries, d backend.Deps) ([]*openedModel, error) {
+// openModels opens every model with the kind its block names. It returns the problems of every
+// model, and the models it opened, to be closed.
+func openModels(ctx context.Context, s *spec.Spec, r spec.Registries, d backend.Deps) ([]*openedModel, []error) {
 	var out []*openedModel
 	var errs []error
 	for _, c := range s.Models {
@@ -437,7 +436,7 @@ func openModels(ctx context.Context, s *spec.Spec, r spec.Registries, d backend.
 		}
 		out = append(out, &openedModel{cfg: c, Model: m})
 	}
-	return out, errors.Join(errs...)
+	return out, errs
 }
 
 // withModel names the model in a set-up error, keeping an input error an input error.
@@ -464,21 +463,25 @@ func closeModels(ms []*openedModel) {
 	}
 }
 
-// openJudges opens every judge; replayed replies open one judge per model.
-func openJudges(ctx context.Context, s *spec.Spec, r spec.Registries, d judges.Deps) ([]judges.Spec, error) {
+// openJudges opens every judge; replayed replies open one judge per model. It returns the
+// problems of every judge, and the judges it opened, to be closed.
+func openJudges(ctx context.Context, s *spec.Spec, r spec.Registries, d judges.Deps) ([]judges.Spec, []error) {
 	var out []judges.Spec
+	var errs []error
 	for _, c := range s.Judges {
 		k, ok := r.Judges.Lookup(c.Base().Kind)
 		if !ok {
-			return out, inputerr.New("", "judge %s: unknown kind %q", c.Base().Name, c.Base().Kind)
+			errs = append(errs, inputerr.New("", "judge %s: unknown kind %q", c.Base().Name, c.Base().Kind))
+			continue
 		}
 		specs, err := k.Open(ctx, c, d)
 		if err != nil {
-			return out, fmt.Errorf("judge %s: %w", c.Base().Name, err)
+			errs = append(errs, fmt.Errorf("judge %s: %w", c.Base().Name, err))
+			continue
 		}
 		out = append(out, specs...)
 	}
-	return out, nil
+	return out, errs
 }
 
 func closeJudges(specs []judges.Spec) {

@@ -470,6 +470,30 @@ func TestRunRejectsBadONNXSetUpsBeforeAnyRequest(t *testing.T) {
 	}
 }
 
+// Two ONNX models on a device this machine cannot give: one error names both, with one cause.
+func TestRunReportsOneDeviceProblemOnce(t *testing.T) {
+	onnxtest.Runtime(t)
+	dir := t.TempDir()
+	splitPath, split := smallSplit(t, dir, 20)
+	_, url := startSim(t, split, sim.Faults{})
+	model := filepath.Join(dir, "fusion.onnx")
+	writeFile(t, model, string(onnxmodel.Classifier([]onnxmodel.Input{{Name: "video", Dim: 8}, {Name: "audio", Dim: 8}}, 7,
+		[][]float32{make([]float32, 8*7), make([]float32, 8*7)}, make([]float32, 7), true)))
+	var blocks string
+	for _, name := range []string{"fusion-a", "fusion-b"} {
+		blocks += fmt.Sprintf("  - {name: %s, backend: onnx, path: %q, device: \"cuda:7\", inputs: {video: video, audio: audio}}\n", name, model)
+	}
+	cfg := filepath.Join(dir, "cuda.yaml")
+	writeFile(t, cfg, strings.Replace(runConfig(splitPath, url, ""), "judges:", blocks+"judges:", 1))
+	r := runCLI(t, nil, "run", "-c", cfg, "--out", filepath.Join(dir, "out"))
+	if r.code != exitBadInput || !strings.Contains(r.stderr, `"fusion-a"`) || !strings.Contains(r.stderr, `"fusion-b"`) {
+		t.Fatalf("exit %d, want 2 naming both models:\n%s", r.code, r.stderr)
+	}
+	if lines := strings.Count(strings.TrimSpace(r.stderr), "\n") + 1; lines != 1 {
+		t.Errorf("%d lines, want one error for both models:\n%s", lines, r.stderr)
+	}
+}
+
 func TestRunONNXModelWithAblationMI(t *testing.T) {
 	onnxtest.Runtime(t)
 	dir := t.TempDir()
