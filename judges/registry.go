@@ -9,6 +9,7 @@ import (
 	"github.com/emoeval/emoeval/eval/chat"
 	"github.com/emoeval/emoeval/eval/config"
 	"github.com/emoeval/emoeval/eval/parse"
+	"github.com/emoeval/emoeval/internal/ortenv"
 	"github.com/emoeval/emoeval/internal/registry"
 )
 
@@ -67,8 +68,8 @@ type Spec struct {
 	Model string
 	// ModelID is an LLM judge's model at its endpoint, for the manifest.
 	ModelID string
-	// Device is where an in-process judge runs (classifier).
-	Device string
+	// Placement is where and how an in-process judge (classifier) runs.
+	Placement ortenv.Placement
 	// Preflight checks, before the first request, that the judge can answer; nil when there is
 	// nothing to check.
 	Preflight func(ctx context.Context) error

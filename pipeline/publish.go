@@ -200,7 +200,7 @@ func manifestOf(o RunOptions, s *spec.Spec, hash string, split *datasets.Split, 
 	for _, sp := range specs {
 		if !seen[sp.Judge.Name()] {
 			seen[sp.Judge.Name()] = true
-			m.Judges = append(m.Judges, JudgeInfo{Name: sp.Judge.Name(), Kind: sp.Kind, Model: sp.ModelID, Input: sp.Input, Device: sp.Device})
+			m.Judges = append(m.Judges, JudgeInfo{Name: sp.Judge.Name(), Kind: sp.Kind, Model: sp.ModelID, Input: sp.Input, Placement: sp.Placement})
 		}
 		if rp, ok := sp.Judge.(interface{ Path() string }); ok && sp.Kind == "replay" {
 			add("judgments:"+sp.Judge.Name()+"/"+sp.Model, rp.Path())

@@ -118,12 +118,16 @@ func pdfMeta(m *Manifest) pdf.Meta {
 		}
 	}
 	for _, mo := range m.Models {
-		meta.Models = append(meta.Models, pdf.ModelInfo{Name: mo.Name, Backend: mo.Backend, ModelID: mo.Model, Endpoint: mo.Endpoint, Path: mo.Path})
+		meta.Models = append(meta.Models, pdf.ModelInfo{Name: mo.Name, Backend: mo.Backend, ModelID: mo.Model, Endpoint: mo.Endpoint,
+			Path: mo.Path, RunsOn: mo.Placement.String()})
 	}
 	for _, j := range m.Judges {
 		d := j.Name + " (" + j.Kind
 		if j.Model != "" {
 			d += ", " + j.Model
+		}
+		if on := j.Placement.String(); on != "" {
+			d += ", on " + on
 		}
 		meta.Judges = append(meta.Judges, d+", input "+j.Input+")")
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/emoeval/emoeval/internal/atomicfile"
 	"github.com/emoeval/emoeval/internal/inputerr"
 	"github.com/emoeval/emoeval/internal/lockfile"
+	"github.com/emoeval/emoeval/internal/ortenv"
 )
 
 // Files of a run directory (docs/formats.md "Run directory").
@@ -84,7 +85,8 @@ type JudgeInfo struct {
 	Kind   string `json:"kind"`
 	Model  string `json:"model,omitempty"`
 	Input  string `json:"input"`
-	Device string `json:"device,omitempty"`
+	// Placement is where and how an in-process judge ran.
+	ortenv.Placement
 }
 
 // RunCounts are the request statistics of a run: model calls (tasks), the HTTP requests they

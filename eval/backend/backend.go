@@ -19,6 +19,7 @@ import (
 	"github.com/emoeval/emoeval/eval/predictions"
 	"github.com/emoeval/emoeval/eval/runner"
 	"github.com/emoeval/emoeval/eval/variant"
+	"github.com/emoeval/emoeval/internal/ortenv"
 	"github.com/emoeval/emoeval/internal/registry"
 )
 
@@ -94,12 +95,9 @@ type Info struct {
 	Endpoint string `json:"endpoint,omitempty"` // redacted
 	Model    string `json:"model,omitempty"`    // the id the server knows
 	Path     string `json:"path,omitempty"`
-	// Device is where an in-process model actually runs (cpu, cuda:0), not what was asked.
-	Device     string `json:"device,omitempty"`
-	Runtime    string `json:"runtime,omitempty"` // e.g. "onnxruntime 1.29.0"
-	TF32       *bool  `json:"tf32,omitempty"`
-	Threads    int    `json:"threads,omitempty"`
-	BatchSize  int    `json:"batch_size,omitempty"`
+	// Placement is where and how an in-process model actually ran (cpu, cuda:0), not what was
+	// asked; empty for a remote one.
+	ortenv.Placement
 	PromptFile string `json:"prompt_file,omitempty"`
 }
 

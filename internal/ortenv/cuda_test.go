@@ -231,3 +231,27 @@ func TestNotices(t *testing.T) {
 		t.Error("notices without sessions")
 	}
 }
+
+func TestPlacementString(t *testing.T) {
+	on, off := true, false
+	for _, tc := range []struct {
+		p    Placement
+		want string
+	}{
+		{Placement{}, ""},
+		{Placement{Device: "cpu", Runtime: "onnxruntime 1.29.0", Threads: 2, BatchSize: 64}, "cpu, 2 threads, batch 64, onnxruntime 1.29.0"},
+		{Placement{Device: "cuda:0", Runtime: "onnxruntime 1.29.0", TF32: &on, Threads: 16, BatchSize: 1024}, "cuda:0, TF32 on, batch 1024, onnxruntime 1.29.0"},
+		{Placement{Device: "cuda:1", TF32: &off}, "cuda:1, TF32 off"},
+	} {
+		if got := tc.p.String(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.p, got, tc.want)
+		}
+	}
+	info := SessionInfo{Device: CUDADevice(0), ORTVersion: "1.29.0", TF32: true, Threads: 4, BatchSize: 1024}
+	if p := info.Placement(); p.Device != "cuda:0" || p.TF32 == nil || !*p.TF32 || p.Runtime != "onnxruntime 1.29.0" {
+		t.Errorf("placement of %+v = %+v", info, p)
+	}
+	if p := (SessionInfo{Device: CPUDevice(), TF32: true}).Placement(); p.TF32 != nil {
+		t.Errorf("a CPU placement records TF32: %+v", p)
+	}
+}

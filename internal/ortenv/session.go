@@ -53,6 +53,46 @@ type SessionInfo struct {
 	FallbackCause DeviceCause `json:"-"`
 }
 
+// Placement is what a manifest records of where and how an in-process model or judge ran.
+type Placement struct {
+	Device    string `json:"device,omitempty"`  // where it ran (cpu, cuda:0), never auto
+	Runtime   string `json:"runtime,omitempty"` // e.g. "onnxruntime 1.29.0"
+	TF32      *bool  `json:"tf32,omitempty"`    // on CUDA only
+	Threads   int    `json:"threads,omitempty"`
+	BatchSize int    `json:"batch_size,omitempty"`
+}
+
+// Placement is the session's placement.
+func (i SessionInfo) Placement() Placement {
+	p := Placement{Device: i.Device.String(), Runtime: "onnxruntime " + i.ORTVersion, Threads: i.Threads, BatchSize: i.BatchSize}
+	if _, cuda := i.Device.CUDA(); cuda {
+		tf32 := i.TF32
+		p.TF32 = &tf32
+	}
+	return p
+}
+
+// String is a placement in a few words, "cuda:0, TF32 on, batch 1024, onnxruntime 1.29.0"; ""
+// for a model that is not in-process.
+func (p Placement) String() string {
+	if p.Device == "" {
+		return ""
+	}
+	parts := []string{p.Device}
+	if p.TF32 != nil {
+		parts = append(parts, map[bool]string{true: "TF32 on", false: "TF32 off"}[*p.TF32])
+	} else if p.Threads > 0 {
+		parts = append(parts, fmt.Sprintf("%d threads", p.Threads))
+	}
+	if p.BatchSize > 0 {
+		parts = append(parts, fmt.Sprintf("batch %d", p.BatchSize))
+	}
+	if p.Runtime != "" {
+		parts = append(parts, p.Runtime)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Session is a session together with what it runs on.
 type Session struct {
 	*ort.DynamicAdvancedSession

@@ -81,5 +81,5 @@ func openBlock(ctx context.Context, jc judges.Config, d judges.Deps) ([]judges.S
 		return nil, inputerr.Wrap("", err)
 	}
 	j.rt.Notify(d.Logf, j.Info())
-	return []judges.Spec{{Judge: j, Kind: "classifier", Input: c.Input, Device: j.Info().Device.String(), Close: j.Close}}, nil
+	return []judges.Spec{{Judge: j, Kind: "classifier", Input: c.Input, Placement: j.Info().Placement(), Close: j.Close}}, nil
 }

@@ -72,7 +72,7 @@ func TestKindOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer specs[0].Close()
-	if len(specs) != 1 || specs[0].Device != "cpu" || specs[0].Kind != "classifier" || specs[0].Input != "think" {
+	if len(specs) != 1 || specs[0].Placement.Device != "cpu" || specs[0].Kind != "classifier" || specs[0].Input != "think" {
 		t.Fatalf("specs %+v", specs)
 	}
 	out, err := specs[0].Judge.Judge(context.Background(), []judges.Item{{ClipID: "1", Text: "He is furious."}})

@@ -151,6 +151,9 @@ func (d *doc) modelsTable() *tabular.Table {
 		if where == "" {
 			where = mi.Path
 		}
+		if mi.RunsOn != "" {
+			where += " (" + mi.RunsOn + ")"
+		}
 		t.Rows = append(t.Rows, tabular.Row{Cells: []tabular.Cell{
 			{Text: mi.Name}, {Text: mi.Backend}, {Text: mi.ModelID}, {Text: where}, {Text: n},
 		}})

@@ -52,6 +52,7 @@ type ModelInfo struct {
 	ModelID  string // the backend's model name, e.g. "R1-Omni-7B"
 	Endpoint string
 	Path     string
+	RunsOn   string // an in-process model's device, batch and runtime; "" for a remote one
 }
 
 // Example is one sample whose prediction is correct but whose explanation the judge reads as

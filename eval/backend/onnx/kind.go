@@ -91,12 +91,7 @@ func openBlock(ctx context.Context, bc backend.Config, d backend.Deps) (*backend
 	}
 	info := m.Info()
 	m.rt.Notify(d.Logf, info)
-	bi := backend.Info{Path: c.Path, Device: info.Device.String(), Runtime: "onnxruntime " + info.ORTVersion,
-		Threads: info.Threads, BatchSize: info.BatchSize}
-	if _, cuda := info.Device.CUDA(); cuda {
-		tf32 := info.TF32
-		bi.TF32 = &tf32
-	}
+	bi := backend.Info{Path: c.Path, Placement: info.Placement()}
 	// One batch at a time: ONNX Runtime parallelises within a run, and one session is fastest.
 	return &backend.Model{Backend: m, Concurrency: 1, BatchSize: m.BatchSize(), Info: bi, Close: m.Close}, nil
 }

@@ -116,7 +116,7 @@ func TestKindOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	want := backend.Info{Path: path, Device: "cpu", Runtime: "onnxruntime " + onnxtest.Runtime(t).Version(), Threads: 1, BatchSize: DefaultBatchCPU}
+	want := backend.Info{Path: path, Placement: ortenv.Placement{Device: "cpu", Runtime: "onnxruntime " + onnxtest.Runtime(t).Version(), Threads: 1, BatchSize: DefaultBatchCPU}}
 	if m.Info != want || m.BatchSize != DefaultBatchCPU || m.Concurrency != 1 || m.Explains {
 		t.Errorf("model %+v, info %+v", m, m.Info)
 	}
