@@ -81,10 +81,10 @@ type ModelInfo struct {
 
 // JudgeInfo describes a judge of a run.
 type JudgeInfo struct {
-	Name   string `json:"name"`
-	Kind   string `json:"kind"`
-	Model  string `json:"model,omitempty"`
-	Input  string `json:"input"`
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Model string `json:"model,omitempty"`
+	Input string `json:"input"`
 	// Placement is where and how an in-process judge ran.
 	ortenv.Placement
 }
