@@ -68,6 +68,9 @@ type Faults struct {
 	PTruncated    float64       // 200 whose body stops half-way (Content-Length promises more)
 	PReset        float64       // the connection closed with a TCP reset, no response
 	PHang         float64       // no answer until the client gives up
+	// Pad adds this many bytes of filler to the think section of every model answer (judges'
+	// replies stay short): a server that sends huge answers, for memory tests.
+	Pad int64
 }
 
 // DefaultModels returns two profiles shaped after the paper: an R1-Omni-style baseline with
@@ -135,15 +138,38 @@ func (c *Config) validate() error {
 	if sum > 1 {
 		return fmt.Errorf("sim: fault probabilities add up to %v, more than 1", sum)
 	}
+	if f.Pad < 0 || f.Pad > 1<<30 {
+		return fmt.Errorf("sim: pad %d is not a size from 0 to 1 GiB", f.Pad)
+	}
 	if f.Latency < 0 || f.LatencyJitter < 0 || f.RetryAfter < 0 {
 		return fmt.Errorf("sim: fault durations must not be negative")
 	}
 	return nil
 }
 
+// parseSize reads a byte count: 65536, 64KiB, 64KB, 50MiB, 1GiB (KB and MB are read as KiB
+// and MiB), at most 1 GiB.
+func parseSize(v string) (int64, error) {
+	num, mult := v, int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"KB", 1 << 10}, {"MiB", 1 << 20}, {"MB", 1 << 20}, {"GiB", 1 << 30}, {"GB", 1 << 30}} {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			num, mult = n, u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n < 0 || n > (1<<30)/mult {
+		return 0, fmt.Errorf("not a size from 0 to 1GiB (e.g. 65536, 64KiB, 50MiB)")
+	}
+	return n * mult, nil
+}
+
 // ParseFaults reads a fault specification (emoeval sim --faults), comma-separated key=value:
 //
-//	latency=50ms,jitter=10ms,429=0.05,retry-after=1s,500=0.02,malformed=0.01,truncated=0.01,reset=0.01,hang=0.001
+//	latency=50ms,jitter=10ms,429=0.05,retry-after=1s,500=0.02,malformed=0.01,truncated=0.01,reset=0.01,hang=0.001,pad=64KiB
 func ParseFaults(spec string) (Faults, error) {
 	var f Faults
 	if strings.TrimSpace(spec) == "" {
@@ -182,8 +208,10 @@ func ParseFaults(spec string) (Faults, error) {
 			prob(&f.PReset)
 		case "hang":
 			prob(&f.PHang)
+		case "pad":
+			f.Pad, err = parseSize(v)
 		default:
-			return f, fmt.Errorf("faults %q: unknown key %q (use latency, jitter, retry-after, 429, 500, malformed, truncated, reset, hang)", spec, k)
+			return f, fmt.Errorf("faults %q: unknown key %q (use latency, jitter, retry-after, 429, 500, malformed, truncated, reset, hang, pad)", spec, k)
 		}
 		if err != nil {
 			return f, fmt.Errorf("faults %q: %s=%s: %v", spec, k, v, err)

@@ -392,7 +392,23 @@ func (s *Server) answer(t task, req chat.Request) (string, string) {
 	d := s.decide(t.model, t.clip, t.variant, t.sample)
 	out := s.compose(t.model, t.clip, t.variant, t.sample, temperature, d)
 	key := datasets.NormalizeID(t.clip.ClipID) + "\x00" + t.variant + "\x00" + itoa(t.sample)
-	return s.finish(t.model, key, out, req.MaxTokens)
+	text, finish := s.finish(t.model, key, out, req.MaxTokens)
+	return padThink(text, s.cfg.Faults.Pad), finish
+}
+
+// padThink puts n bytes of filler at the start of the think section (or of the answer, when it
+// has none).
+func padThink(text string, n int64) string {
+	if n <= 0 {
+		return text
+	}
+	const filler = "The scene holds still and nothing in it changes. "
+	pad := strings.Repeat(filler, int(n)/len(filler)+1)[:n]
+	if i := strings.Index(text, "<think>"); i >= 0 {
+		i += len("<think>")
+		return text[:i] + pad + text[i:]
+	}
+	return pad + text
 }
 
 func (s *Server) response(req chat.Request, text, finish string) []byte {

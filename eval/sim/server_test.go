@@ -323,9 +323,9 @@ func TestStopEndsHangingRequests(t *testing.T) {
 }
 
 func TestParseFaults(t *testing.T) {
-	f, err := ParseFaults("latency=50ms, jitter=10ms,429=0.05,retry-after=1.5s,500=0.02,malformed=0.01,truncated=0.01,reset=0.01,hang=0.001")
+	f, err := ParseFaults("latency=50ms, jitter=10ms,429=0.05,retry-after=1.5s,500=0.02,malformed=0.01,truncated=0.01,reset=0.01,hang=0.001,pad=64KiB")
 	want := Faults{Latency: 50 * time.Millisecond, LatencyJitter: 10 * time.Millisecond, P429: 0.05,
-		RetryAfter: 1500 * time.Millisecond, P500: 0.02, PMalformed: 0.01, PTruncated: 0.01, PReset: 0.01, PHang: 0.001}
+		RetryAfter: 1500 * time.Millisecond, P500: 0.02, PMalformed: 0.01, PTruncated: 0.01, PReset: 0.01, PHang: 0.001, Pad: 64 << 10}
 	if err != nil || f != want {
 		t.Fatalf("ParseFaults = %+v, %v", f, err)
 	}
@@ -340,10 +340,32 @@ func TestParseFaults(t *testing.T) {
 		"500=-0.1":      "not a probability",
 		"hang=NaN":      "not a probability",
 		"malformed=0.x": "malformed=0.x",
+		"pad=2GiB":      "not a size",
+		"pad=-1":        "not a size",
+		"pad=lots":      "not a size",
 	} {
 		if _, err := ParseFaults(spec); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseFaults(%q) = %v, want %q", spec, err, want)
 		}
+	}
+}
+
+func TestPadThink(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int64
+		want string
+	}{
+		{"<think>x</think><answer>sad</answer>", 0, "<think>x</think><answer>sad</answer>"},
+		{"<think>x</think><answer>sad</answer>", 7, "<think>The sce" + "x</think><answer>sad</answer>"},
+		{"<answer>sad</answer>", 3, "The<answer>sad</answer>"},
+	} {
+		if got := padThink(tc.in, tc.n); got != tc.want {
+			t.Errorf("padThink(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+	if got := padThink("<think></think>", 1<<20); len(got) != 1<<20+len("<think></think>") {
+		t.Errorf("1 MiB pad gives %d bytes", len(got))
 	}
 }
 
