@@ -34,15 +34,25 @@ func NewWriter(path string) (*Writer, error) { return parquetio.NewTableWriter[J
 
 // ReadJudgments reads a judgments.parquet file, checking it against the contract.
 func ReadJudgments(path string) ([]Judgment, error) {
-	return parquetio.ReadTable(path, JudgmentColumns(), func(rows []Judgment) (map[string]int64, error) {
+	return parquetio.ReadTable(path, JudgmentColumns(), countJudgmentLists(path))
+}
+
+// ScanJudgments streams a judgments.parquet file in batches that fn may not keep, checking it
+// against the contract: memory is that of one batch.
+func ScanJudgments(path string, fn func(batch []Judgment, first int) error) error {
+	return parquetio.ScanTable(path, JudgmentColumns(), countJudgmentLists(path), fn)
+}
+
+func countJudgmentLists(path string) parquetio.Count[Judgment] {
+	return func(rows []Judgment, first int) (map[string]int64, error) {
 		var sentences, labels int64
 		for i, j := range rows {
 			if len(j.Sentences) != len(j.SentenceLabels) {
-				return nil, inputerr.AtRow(path, i+1, "%d sentences but %d sentence labels", len(j.Sentences), len(j.SentenceLabels))
+				return nil, inputerr.AtRow(path, first+i, "%d sentences but %d sentence labels", len(j.Sentences), len(j.SentenceLabels))
 			}
 			sentences += int64(len(j.Sentences))
 			labels += int64(len(j.SentenceLabels))
 		}
 		return map[string]int64{"sentences": sentences, "sentence_labels": labels}, nil
-	})
+	}
 }

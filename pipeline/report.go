@@ -136,7 +136,8 @@ func pdfMeta(m *Manifest) pdf.Meta {
 
 // findExamples picks, per model, the first n samples (in clip order) whose prediction is right
 // but whose explanation a judge reads as another emotion. The first judge of the summary that
-// judged a model is used for it.
+// judged a model is used for it. Both files are streamed and only the candidates kept, so the
+// memory is not that of every answer a run holds.
 func findExamples(dir string, s *metrics.Summary, n int) ([]pdf.Example, error) {
 	if n == 0 || len(s.Judges) == 0 {
 		return nil, nil
@@ -145,43 +146,52 @@ func findExamples(dir string, s *metrics.Summary, n int) ([]pdf.Example, error) 
 	if _, err := os.Stat(jpath); err != nil {
 		return nil, nil
 	}
-	preds, err := predictions.ReadPredictions(filepath.Join(dir, PredictionsFile))
-	if err != nil {
-		return nil, err
-	}
-	js, err := judges.ReadJudgments(jpath)
-	if err != nil {
-		return nil, err
-	}
-	type key struct{ judge, model, clip string }
-	byKey := map[key]judges.Judgment{}
-	for _, j := range js {
-		byKey[key{j.Judge, j.Model, j.ClipID}] = j
-	}
-	slices.SortStableFunc(preds, func(a, b predictions.Prediction) int { return strings.Compare(a.ClipID, b.ClipID) })
-	labels := &datasets.LabelSet{Name: s.Dataset, Labels: s.Labels}
-	var out []pdf.Example
+	judgeOf := map[string]string{} // model → the judge its examples are read with
 	for _, model := range s.ModelOrder {
-		judge := ""
 		for _, j := range s.Judges {
 			if ms := s.Models[model]; ms != nil && ms.Reliability[j] != nil {
-				judge = j
+				judgeOf[model] = j
 				break
 			}
 		}
-		if judge == "" {
-			continue
-		}
-		count := 0
-		for _, p := range preds {
-			if count == n {
-				break
+	}
+	type key struct{ model, clip string }
+	type reading struct {
+		emotion string
+		failed  bool
+	}
+	readings := map[key]reading{}
+	err := judges.ScanJudgments(jpath, func(batch []judges.Judgment, _ int) error {
+		for _, j := range batch {
+			if judgeOf[j.Model] == j.Judge {
+				readings[key{strings.Clone(j.Model), strings.Clone(j.ClipID)}] = reading{strings.Clone(j.Emotion), j.Error != ""}
 			}
-			if p.Model != model || p.Variant != "av" && p.Variant != "" || !judged(p) {
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	labels := &datasets.LabelSet{Name: s.Dataset, Labels: s.Labels}
+	picked := map[string][]pdf.Example{} // model → at most n, sorted by clip id, ties in file order
+	err = predictions.ScanPredictions(filepath.Join(dir, PredictionsFile), func(batch []predictions.Prediction, _ int) error {
+		for _, p := range batch {
+			judge := judgeOf[p.Model]
+			if judge == "" || p.Variant != "av" && p.Variant != "" || !judged(p) {
 				continue
 			}
-			j, ok := byKey[key{judge, model, p.ClipID}]
-			if !ok || metrics.QuarterCellOf(parse.Protocol(s.Protocol), labels, p.Label, p.Pred, p.PredQuarter, j.Emotion, j.Error != "") != "TF" {
+			r, ok := readings[key{p.Model, p.ClipID}]
+			if !ok || metrics.QuarterCellOf(parse.Protocol(s.Protocol), labels, p.Label, p.Pred, p.PredQuarter, r.emotion, r.failed) != "TF" {
+				continue
+			}
+			ex := picked[p.Model]
+			at, _ := slices.BinarySearchFunc(ex, p.ClipID, func(e pdf.Example, id string) int {
+				if e.ClipID <= id {
+					return -1 // after every equal id: the earlier row stays first
+				}
+				return 1
+			})
+			if at >= n {
 				continue
 			}
 			text := p.Think
@@ -192,10 +202,19 @@ func findExamples(dir string, s *metrics.Summary, n int) ([]pdf.Example, error) 
 			if s.Protocol == string(parse.ProtocolMigr) {
 				pred = p.PredQuarter
 			}
-			out = append(out, pdf.Example{Model: model, ClipID: p.ClipID, Truth: p.Label, Pred: pred,
-				JudgeEmotion: j.Emotion, Judge: judge, Explanation: text})
-			count++
+			e := pdf.Example{Model: strings.Clone(p.Model), ClipID: strings.Clone(p.ClipID), Truth: strings.Clone(p.Label),
+				Pred: strings.Clone(pred), JudgeEmotion: r.emotion, Judge: judge, Explanation: strings.Clone(text)}
+			ex = slices.Insert(ex, at, e)
+			picked[p.Model] = ex[:min(len(ex), n)]
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []pdf.Example
+	for _, model := range s.ModelOrder {
+		out = append(out, picked[model]...)
 	}
 	return out, nil
 }

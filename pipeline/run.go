@@ -175,6 +175,7 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	hash := s.Hash()
 	rd := &runDir{path: dir}
 	var store chat.Store
+	var spool *answerSpool // nil: answers stay in memory (a run without a directory)
 	if dir != "" {
 		if err := rd.open(o, hash); err != nil {
 			return nil, err
@@ -195,6 +196,10 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 			store = o.WrapStore(store)
 		}
 		store = &failFastStore{MetaStore: asMetaStore(store), fail: cancelRun}
+		if spool, err = newAnswerSpool(rd.stage, cancelRun); err != nil {
+			return nil, err
+		}
+		defer spool.close()
 	}
 
 	// Everything that can be wrong with the set-up fails here, before any request.
@@ -218,7 +223,11 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	total := 0
 	for _, m := range models {
 		if m.Backend != nil {
-			runModels = append(runModels, runner.Model{Name: m.name(), Backend: m.Backend, Variants: m.variants(),
+			b := m.Backend
+			if spool != nil {
+				b = spool.wrap(m.name(), b)
+			}
+			runModels = append(runModels, runner.Model{Name: m.name(), Backend: b, Variants: m.variants(),
 				Concurrency: m.Concurrency, BatchSize: max(1, m.BatchSize)})
 			total += len(clips) * len(m.variants())
 		}
@@ -241,12 +250,13 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 	case err != nil:
 		return nil, err
 	}
-	res, err := finish(ctx, o, s, sel, clips, all, desc, models, specs, outcomes, rd, &stats, total, hash, started)
+	done := len(outcomes)
+	res, err := finish(ctx, o, s, sel, clips, all, desc, models, specs, outcomes, spool, rd, &stats, total, hash, started)
 	if serr := storeFailure(ctx); serr != nil {
 		return nil, serr.withResume(o.ResumeCommand)
 	}
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total, Phase: "judging"}
+		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: done, Total: total, Phase: "judging"}
 	}
 	if res != nil {
 		res.Stopped = stopped
@@ -281,7 +291,7 @@ func permanentError(err error) (string, bool) {
 
 // finish parses, judges and scores a run's outputs and publishes the run directory.
 func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, clips, all []datasets.Clip, desc string,
-	models []*openedModel, specs []judges.Spec, outcomes []runner.Outcome, rd *runDir, stats *runStats, total int,
+	models []*openedModel, specs []judges.Spec, outcomes []runner.Outcome, spool *answerSpool, rd *runDir, stats *runStats, total int,
 	hash string, started time.Time) (*RunResult, error) {
 	sc, err := NewScorer(sel.split.Labels, s.Protocol, clips, desc, metricsOptions(s, sel.split))
 	if err != nil {
@@ -323,7 +333,7 @@ func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, cli
 			name := v.ScoredName(m.name())
 			meta := ModelMeta{Name: name, Backend: m.cfg.Base().Backend, Variant: v, File: m.File, Format: m.Format,
 				Explains: m.Explains && v == variant.AV, Expected: answered(byModel[name])}
-			scan := outcomeScan(byModel[name])
+			scan := outcomeScan(byModel[name], spool)
 			if m.Scan != nil {
 				scan = replayScan(ctx, m.Scan, inShard, inAll)
 			}
@@ -502,11 +512,16 @@ func metricsOptions(s *spec.Spec, split *datasets.Split) metrics.Options {
 	}
 }
 
-// outcomeScan yields a model variant's runner outcomes as outputs.
-func outcomeScan(outs []runner.Outcome) func(func(Record) error) error {
+// outcomeScan yields a model variant's runner outcomes as outputs, their answers read back from
+// the spool one at a time.
+func outcomeScan(outs []runner.Outcome, spool *answerSpool) func(func(Record) error) error {
 	return func(yield func(Record) error) error {
 		for _, oc := range outs {
-			r := Record{Output: predictions.Output{ClipID: oc.Task.Clip.ClipID, Raw: oc.Raw, Probs: oc.Probs},
+			raw, err := spool.text(oc.Model, oc)
+			if err != nil {
+				return err
+			}
+			r := Record{Output: predictions.Output{ClipID: oc.Task.Clip.ClipID, Raw: raw, Probs: oc.Probs},
 				Attempts: int32(oc.Attempts), LatencyMS: float64(oc.Latency.Microseconds()) / 1000, FinishReason: oc.FinishReason,
 				Truncated: oc.Truncated}
 			if oc.Err != nil {

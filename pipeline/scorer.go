@@ -57,6 +57,9 @@ type Scorer struct {
 	// call waits for its slowest request before the next batch starts (at 256 that cost ~7% of
 	// the request rate); the texts held meanwhile are a few megabytes.
 	BatchSize int
+	// BatchBytes bounds the answer text a batch holds, so that huge answers make smaller
+	// batches rather than a larger memory.
+	BatchBytes int
 	// Predictions and Judgments receive every row when set.
 	Predictions *predictions.Writer
 	Judgments   *judges.Writer
@@ -81,7 +84,7 @@ func NewScorer(labels *datasets.LabelSet, protocol parse.Protocol, clips []datas
 		return nil, err
 	}
 	return &Scorer{
-		Labels: labels, Protocol: protocol, BatchSize: 4096,
+		Labels: labels, Protocol: protocol, BatchSize: 4096, BatchBytes: 16 << 20,
 		parser: parse.NewParser(labels, protocol), clips: clips, splitDesc: desc, builder: b,
 		trueProb: map[string][]float32{},
 	}, nil
@@ -168,12 +171,14 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 		}
 	}
 	var batch []pending
+	held := 0 // bytes of answer text in batch
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		err := s.judge(ctx, m.Name, js, batch)
-		batch = batch[:0]
+		clear(batch) // let the texts go
+		batch, held = batch[:0], 0
 		return err
 	}
 	next := 0 // outputs usually come in split order: try the next clip before the index
@@ -202,7 +207,8 @@ func (s *Scorer) AddModel(ctx context.Context, m ModelMeta, scan func(yield func
 		}
 		if len(js) > 0 && judged(p) {
 			batch = append(batch, pending{clip: clip, raw: r.Raw, out: o})
-			if len(batch) >= s.BatchSize {
+			held += len(r.Raw)
+			if len(batch) >= s.BatchSize || s.BatchBytes > 0 && held >= s.BatchBytes {
 				return flush()
 			}
 		}

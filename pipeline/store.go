@@ -33,16 +33,22 @@ func (s *failFastStore) check(err error) error {
 	return err
 }
 
-// StoreError is a run stopped because its response cache could not be written.
+// StoreError is a run stopped because its response cache, or the spool that keeps its answers
+// until they are scored, could not be written.
 type StoreError struct {
 	Err    error
+	What   string // what could not be written; "" for the response cache
 	Resume string
 }
 
 func (e *StoreError) Error() string {
-	why := "the response cache cannot be written"
+	what := e.What
+	if what == "" {
+		what = "the response cache"
+	}
+	why := what + " cannot be written"
 	if atomicfile.IsDiskFull(e.Err) {
-		why = "the disk is full: the response cache cannot be written"
+		why = "the disk is full: " + why
 	}
 	msg := fmt.Sprintf("%s (%v); the run stopped sending requests. The answers already kept are in the cache", why, e.Err)
 	if e.Resume != "" {

@@ -47,11 +47,19 @@ func NewWriter(path string) (*Writer, error) {
 
 // ReadPredictions reads a predictions.parquet file, checking it against the contract.
 func ReadPredictions(path string) ([]Prediction, error) {
-	return parquetio.ReadTable(path, PredictionColumns(), func(rows []Prediction) (map[string]int64, error) {
-		var n int64
-		for i := range rows {
-			n += int64(len(rows[i].Probs))
-		}
-		return map[string]int64{"probs": n}, nil
-	})
+	return parquetio.ReadTable(path, PredictionColumns(), countProbs)
+}
+
+// ScanPredictions streams a predictions.parquet file in batches that fn may not keep, checking
+// it against the contract: memory is that of one batch, however long the answers in it.
+func ScanPredictions(path string, fn func(batch []Prediction, first int) error) error {
+	return parquetio.ScanTable(path, PredictionColumns(), countProbs, fn)
+}
+
+func countProbs(rows []Prediction, _ int) (map[string]int64, error) {
+	var n int64
+	for i := range rows {
+		n += int64(len(rows[i].Probs))
+	}
+	return map[string]int64{"probs": n}, nil
 }

@@ -396,14 +396,32 @@ func (s *Server) answer(t task, req chat.Request) (string, string) {
 	return padThink(text, s.cfg.Faults.Pad), finish
 }
 
+// filler is n bytes of words in a pseudo-random order, so that the padding compresses about as
+// well as real text does, not a thousandfold.
+func filler(n int64) string {
+	words := strings.Fields("the a face voice frown smile tense calm eyes brows mouth tone low high " +
+		"slowly quickly looks sounds seems scene light dark hands still moving speaks quietly loudly " +
+		"perhaps clearly slightly background music camera close shot turns away toward")
+	var b strings.Builder
+	b.Grow(int(n) + 16)
+	x := uint64(n) | 1
+	for int64(b.Len()) < n {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b.WriteString(words[x%uint64(len(words))])
+		b.WriteByte(' ')
+	}
+	return b.String()[:n]
+}
+
 // padThink puts n bytes of filler at the start of the think section (or of the answer, when it
 // has none).
 func padThink(text string, n int64) string {
 	if n <= 0 {
 		return text
 	}
-	const filler = "The scene holds still and nothing in it changes. "
-	pad := strings.Repeat(filler, int(n)/len(filler)+1)[:n]
+	pad := filler(n)
 	if i := strings.Index(text, "<think>"); i >= 0 {
 		i += len("<think>")
 		return text[:i] + pad + text[i:]

@@ -357,8 +357,8 @@ func TestPadThink(t *testing.T) {
 		want string
 	}{
 		{"<think>x</think><answer>sad</answer>", 0, "<think>x</think><answer>sad</answer>"},
-		{"<think>x</think><answer>sad</answer>", 7, "<think>The sce" + "x</think><answer>sad</answer>"},
-		{"<answer>sad</answer>", 3, "The<answer>sad</answer>"},
+		{"<think>x</think><answer>sad</answer>", 7, "<think>" + filler(7) + "x</think><answer>sad</answer>"},
+		{"<answer>sad</answer>", 3, filler(3) + "<answer>sad</answer>"},
 	} {
 		if got := padThink(tc.in, tc.n); got != tc.want {
 			t.Errorf("padThink(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)

@@ -258,7 +258,7 @@ func FuzzOpenAndRead(f *testing.F) {
 func TestReadTable(t *testing.T) {
 	path := writeFile(t, encode(t, sampleRows(9))) // 5 rows with 2 probabilities
 	cols := []Column{{Name: "clip_id", Type: ColString}, {Name: "probs", Type: ColFloatList}}
-	countProbs := func(rows []row) (map[string]int64, error) {
+	countProbs := func(rows []row, _ int) (map[string]int64, error) {
 		var n int64
 		for _, r := range rows {
 			n += int64(len(r.Probs))
@@ -270,15 +270,50 @@ func TestReadTable(t *testing.T) {
 		t.Fatalf("%d rows, %v", len(rows), err)
 	}
 	// A reader that drops the lists (here: a count that says none were read) is caught.
-	_, err = ReadTable(path, cols, func([]row) (map[string]int64, error) { return nil, nil })
+	_, err = ReadTable(path, cols, func([]row, int) (map[string]int64, error) { return nil, nil })
 	if !inputerr.Is(err) || !strings.Contains(err.Error(), "stores 10 list elements but 0 were read") {
 		t.Errorf("uncounted lists: %v", err)
 	}
 	bad := inputerr.AtRow(path, 3, "bad row")
-	if _, err := ReadTable(path, cols, func([]row) (map[string]int64, error) { return nil, bad }); err != bad {
+	if _, err := ReadTable(path, cols, func([]row, int) (map[string]int64, error) { return nil, bad }); err != bad {
 		t.Errorf("count's error came back as %v", err)
 	}
 	if _, err := ReadTable(path, []Column{{Name: "label", Type: ColString}}, countProbs); !inputerr.Is(err) {
 		t.Errorf("contract not checked: %v", err)
+	}
+}
+
+// Batches hold about 16 MiB of row data: large rows make small batches.
+func TestBatchRowsFollowsTheRowSize(t *testing.T) {
+	_, small := openRows(t, sampleRows(1000))
+	if got := batchRows(small); got != 256 {
+		t.Errorf("small rows: batch of %d, want 256", got)
+	}
+	type text struct {
+		Text string `parquet:"text"`
+	}
+	rows := make([]text, 20)
+	for i := range rows {
+		rows[i].Text = strings.Repeat(string(rune('a'+i)), 1<<20)
+	}
+	path := writeFile(t, encode(t, rows))
+	pf, f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := batchRows(pf); got < 8 || got > 16 {
+		t.Errorf("1 MiB rows: batch of %d, want about 16", got)
+	}
+	n := 0
+	err = ScanRows(path, pf, func(batch []text, first int) error {
+		if len(batch) > 16 {
+			t.Errorf("a batch of %d rows", len(batch))
+		}
+		n += len(batch)
+		return nil
+	})
+	if err != nil || n != 20 {
+		t.Errorf("read %d rows, %v", n, err)
 	}
 }

@@ -9,33 +9,56 @@ import (
 	"github.com/emoeval/emoeval/internal/inputerr"
 )
 
-// ReadTable reads a whole file that must hold the contract cols, as rows of T. Since parquet-go
-// reads a list column it cannot map as empty lists, count returns the number of elements read
-// into each of the contract's list columns (it may also check the rows, returning an error);
-// they are checked against the file.
-func ReadTable[T any](path string, cols []Column, count func(rows []T) (map[string]int64, error)) ([]T, error) {
+// Count returns, for a batch of rows (the first at 1-based row first), the number of list
+// elements read into each of the contract's list columns; it may also check the rows, returning
+// an error. Parquet-go reads a list column it cannot map as empty lists, without an error: the
+// totals are checked against what the file stores.
+type Count[T any] func(batch []T, first int) (map[string]int64, error)
+
+// ScanTable streams a file that must hold the contract cols, in batches of T that fn may not keep
+// (the batch is reused): memory is that of one batch, whatever the file holds.
+func ScanTable[T any](path string, cols []Column, count Count[T], fn func(batch []T, first int) error) error {
 	pf, f, err := Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	if _, err := CheckColumns(path, pf, cols); err != nil {
-		return nil, err
+		return err
 	}
-	rows, err := ReadRows[T](path, pf)
+	totals := map[string]int64{}
+	err = ScanRows(path, pf, func(batch []T, first int) error {
+		counts, err := count(batch, first)
+		if err != nil {
+			return err
+		}
+		for k, n := range counts {
+			totals[k] += n
+		}
+		return fn(batch, first)
+	})
 	if err != nil {
-		return nil, err
-	}
-	counts, err := count(rows)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, c := range cols {
 		if c.Type.isList() {
-			if err := CheckListLengths(path, pf, c.Name, counts[c.Name]); err != nil {
-				return nil, err
+			if err := CheckListLengths(path, pf, c.Name, totals[c.Name]); err != nil {
+				return err
 			}
 		}
+	}
+	return nil
+}
+
+// ReadTable reads a whole file that must hold the contract cols, as rows of T (see ScanTable).
+func ReadTable[T any](path string, cols []Column, count Count[T]) ([]T, error) {
+	var rows []T
+	err := ScanTable(path, cols, count, func(batch []T, _ int) error {
+		rows = append(rows, batch...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
@@ -62,7 +85,7 @@ func ScanRows[T any](path string, pf *parquet.File, fn func(batch []T, first int
 		return inputerr.New(path, "cannot read the file with this schema: %v", err)
 	}
 	defer recovered(r.Close)
-	buf := make([]T, 256)
+	buf := make([]T, batchRows(pf))
 	read := 0
 	for {
 		clear(buf)
@@ -87,6 +110,24 @@ func ScanRows[T any](path string, pf *parquet.File, fn func(batch []T, first int
 			return inputerr.AtRow(path, read+1, "cannot read the rows from here on (damaged file, or a column of an unexpected type): %v", readErr)
 		}
 	}
+}
+
+// scanBatchBytes is about how much row data one batch of ScanRows holds.
+const scanBatchBytes = 16 << 20
+
+// batchRows is how many rows a batch of ScanRows reads: 256, fewer where the footer says rows
+// are large (answers of a megabyte make batches of 16), never fewer than one. A footer that
+// lies only changes the batch size within those bounds.
+func batchRows(pf *parquet.File) int {
+	var rows, size int64
+	for _, rg := range pf.Metadata().RowGroups {
+		rows += rg.NumRows
+		size += rg.TotalByteSize
+	}
+	if rows <= 0 || size <= 0 {
+		return 256
+	}
+	return int(min(max(scanBatchBytes/(size/rows+1), 1), 256))
 }
 
 // CheckListLengths guards against parquet-go's silent empty lists (a list column it cannot map

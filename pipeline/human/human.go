@@ -79,12 +79,12 @@ func columns() []parquetio.Column {
 // are input errors naming the file and row. Labels are checked against a label set by
 // Labels.
 func Read(path string) ([]Row, error) {
-	rows, err := parquetio.ReadTable(path, columns(), func(rows []Row) (map[string]int64, error) {
-		type key struct{ annotator, model, clip string }
-		seen := make(map[key]int, len(rows))
+	type key struct{ annotator, model, clip string }
+	seen := map[key]int{}
+	rows, err := parquetio.ReadTable(path, columns(), func(rows []Row, first int) (map[string]int64, error) {
 		for i := range rows {
 			r := &rows[i]
-			r.Row = i + 1
+			r.Row = first + i
 			switch {
 			case strings.TrimSpace(r.Annotator) == "":
 				return nil, inputerr.AtRow(path, r.Row, "annotator is empty")
