@@ -452,7 +452,7 @@ func TestVectorRows(t *testing.T) {
 // flipped, bytes and 32-bit words overwritten, as the fuzzer does) and checks that none makes the
 // reader allocate more than its size can justify: a damaged footer or page header may claim any
 // size, and parquet-go allocates what it claims (1–3.8 GB for some 3.7 KB inputs before the
-// guards in checkFooter and checkPages).
+// guards in parquetio.CheckFooter and CheckColumnPages).
 func TestDamagedFilesAllocateBySize(t *testing.T) {
 	var buf bytes.Buffer
 	if err := EncodeSplit(&buf, smallSplit()); err != nil {
@@ -493,46 +493,6 @@ func TestDamagedFilesAllocateBySize(t *testing.T) {
 		}
 	}
 	t.Logf("%d damaged files of %d bytes: at most %d KB allocated", inputs, len(seed), worst>>10)
-}
-
-// TestCompactReader checks the Thrift walker the guards use: every declared length and count
-// must fit in the bytes left, and a partial window asks for more instead of failing.
-func TestCompactReader(t *testing.T) {
-	tests := []struct {
-		name    string
-		b       []byte
-		partial bool
-		want    string // "" ok, "short" errShort, else part of the error
-		ints    map[int16]int64
-	}{
-		{"empty struct", []byte{0}, false, "", map[int16]int64{}},
-		{"i32 fields", []byte{0x15, 0x04, 0x15, 0x06, 0}, false, "", map[int16]int64{1: 2, 2: 3}},
-		{"binary that fits", []byte{0x18, 3, 'a', 'b', 'c', 0}, false, "", map[int16]int64{}},
-		{"binary longer than the bytes", []byte{0x18, 0xff, 0xff, 0xff, 0xff, 0x07, 0}, false, "elements declared", nil},
-		{"binary longer than a window", []byte{0x18, 0x80, 0x01, 'a'}, true, "short", nil},
-		{"list of 2^31 structs", []byte{0x19, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x07, 0}, false, "elements declared", nil},
-		{"list that fits", []byte{0x19, 0x25, 2, 4, 0}, false, "", map[int16]int64{}},
-		{"truncated", []byte{0x15}, false, "short", nil},
-		{"unknown type", []byte{0x1e, 0}, false, "unknown Thrift type 14", nil},
-		{"nested too deep", append(bytes.Repeat([]byte{0x1c}, 70), 0), false, "nested more than 64 deep", nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := compactReader{b: tc.b, partial: tc.partial}
-			v, err := c.value(thriftStruct, 0, true)
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatalf("error %v", err)
-			case tc.want == "short" && !errors.Is(err, errShort):
-				t.Fatalf("got %v, want errShort", err)
-			case tc.want != "" && tc.want != "short" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Fatalf("got %v, want an error containing %q", err, tc.want)
-			}
-			if tc.ints != nil && !reflect.DeepEqual(v.ints, tc.ints) {
-				t.Errorf("ints %v, want %v", v.ints, tc.ints)
-			}
-		})
-	}
 }
 
 // TestDamagedFooter checks that a footer claiming more bytes than the file has is refused before

@@ -262,7 +262,7 @@ func TestReadPredictionsErrors(t *testing.T) {
 		{flat, "probs", "3-level LIST"},
 		{strFold, "fold", "want a column of type integer"},
 		{truncated, "", "not a readable Parquet file"},
-		{corrupt, "", ""},
+		{corrupt, "model", "damaged Parquet file: row group 1: page header"},
 		{text, "", "not a readable Parquet file"},
 		{empty, "", "empty file"},
 		{filepath.Join(dir, "absent.parquet"), "", "no such file"},

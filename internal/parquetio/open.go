@@ -52,9 +52,14 @@ func Open(path string, opts ...parquet.FileOption) (*parquet.File, *os.File, err
 }
 
 // OpenReader opens Parquet content of the given size in r; name stands for the file in errors.
+// The footer and every page header are checked first (CheckFooter, CheckPages), so that a
+// damaged file cannot make parquet-go allocate more than its size justifies.
 func OpenReader(name string, r io.ReaderAt, size int64, opts ...parquet.FileOption) (*parquet.File, error) {
 	if size == 0 {
 		return nil, inputerr.New(name, "empty file")
+	}
+	if err := CheckFooter(name, r, size); err != nil {
+		return nil, err
 	}
 	var pf *parquet.File
 	err := recovered(func() error {
@@ -64,6 +69,9 @@ func OpenReader(name string, r io.ReaderAt, size int64, opts ...parquet.FileOpti
 	})
 	if err != nil {
 		return nil, &inputerr.Error{File: name, Msg: "not a readable Parquet file", Err: err}
+	}
+	if err := CheckPages(name, r, pf); err != nil {
+		return nil, err
 	}
 	return pf, nil
 }
