@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"context"
 	"encoding/json"
 	"os"
@@ -113,8 +114,14 @@ func renderReport(ctx context.Context, dir string, opts ReportOptions) ([]string
 func pdfMeta(m *Manifest) pdf.Meta {
 	meta := pdf.Meta{RunName: m.Name, Date: m.Finished, ToolVersion: m.ToolVersion, Command: m.Command}
 	for _, in := range m.Inputs {
-		if in.Role == "split" {
+		switch {
+		case in.Role == "split":
 			meta.DatasetFile, meta.DatasetSHA256 = in.Path, in.SHA256
+		case in.Role == AnnotationsRole || strings.HasPrefix(in.Role, "human:"):
+			if meta.HumanLabels != "" {
+				meta.HumanLabels += "; "
+			}
+			meta.HumanLabels += fmt.Sprintf("%s (sha256 %.12s…)", in.Path, in.SHA256)
 		}
 	}
 	for _, mo := range m.Models {

@@ -40,6 +40,9 @@ func (d *doc) cover() error {
 		cleaned[i] = clean(j, 60)
 	}
 	add("Judges", strings.Join(cleaned, ", "))
+	if m.HumanLabels != "" {
+		add("Human labels", clean(m.HumanLabels, 200))
+	}
 	if st := s.Statistics; st.Bootstrap > 0 {
 		add("Intervals", fmt.Sprintf("percentile bootstrap, %d resamples, seed %d, alpha %s",
 			st.Bootstrap, st.Seed, strconv.FormatFloat(st.Alpha, 'g', 4, 64)))

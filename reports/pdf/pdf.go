@@ -43,6 +43,8 @@ type Meta struct {
 	Command string
 	Models  []ModelInfo
 	Judges  []string
+	// HumanLabels names the human labels the judge-corrected rates use ("" for none).
+	HumanLabels string
 }
 
 // ModelInfo is one model of the run. Credentials and query strings in Endpoint are not printed.
