@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emoeval/emoeval/internal/onnxtest"
 	"github.com/emoeval/emoeval/metrics"
 	"github.com/emoeval/emoeval/pipeline/human"
 )
@@ -17,6 +18,7 @@ import (
 // stored rows again; with the annotations gone again the summary is byte for byte the one the
 // run computed, so the refresh scores exactly as the run does.
 func TestReportScoresAgainWhenAnnotationsChange(t *testing.T) {
+	onnxtest.Runtime(t) // the demo runs an ONNX model
 	if testing.Short() {
 		t.Skip("runs the demo")
 	}
