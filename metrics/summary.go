@@ -31,6 +31,8 @@ type Summary struct {
 	// JudgeModels names the model behind each LLM judge (gpt → gpt-4.1-mini), so that a rate
 	// says which judge measured it.
 	JudgeModels map[string]string `json:"judge_models,omitempty"`
+	// JudgeDevices names where each in-process judge (an ONNX classifier) ran.
+	JudgeDevices map[string]string `json:"judge_devices,omitempty"`
 }
 
 // ResamplingStratified is Statistics.Resampling of emoeval's bootstrap: each true class's
@@ -52,6 +54,9 @@ type Statistics struct {
 // ModelSummary holds every metric of one model.
 type ModelSummary struct {
 	Backend string `json:"backend,omitempty"`
+	// Device is where an in-process model ran (cpu, cuda:0; several, comma-separated, when the
+	// shards of a merged run ran on different ones); "" for a remote one.
+	Device  string `json:"device,omitempty"`
 	Variant string `json:"variant"`
 	// N is the number of scored samples (the WAR denominator).
 	N       int `json:"n"`

@@ -98,6 +98,7 @@ func Merge(ctx context.Context, o MergeOptions) (*RunResult, error) {
 		return nil, err
 	}
 	summary, mi := sc.summary, sc.mi
+	setDevices(summary, mans...)
 	res := &RunResult{Dir: o.Out, Summary: summary}
 	for _, p := range preds {
 		if p.Error != "" {

@@ -101,6 +101,7 @@ func refreshAnnotations(dir string, m *Manifest, logf func(string, ...any)) (boo
 	if err != nil {
 		return false, err
 	}
+	setDevices(sc.summary, m)
 	man := *m
 	man.Inputs = nil
 	for _, in := range m.Inputs {

@@ -88,6 +88,8 @@ type RunResult struct {
 	// Stopped names the models stopped because their first requests all failed alike.
 	Stopped *runner.StoppedError
 	Counts  RunCounts
+	// InProcess says where each in-process model and judge ran (Manifest.InProcess).
+	InProcess []string
 }
 
 // ErrInterrupted wraps context.Canceled with the command that resumes the run.
@@ -96,6 +98,9 @@ type ErrInterrupted struct {
 	Done   int
 	Total  int
 	Phase  string // "model calls" or "judging"
+	// Rerun names the models whose answers are not cached (in-process ones): a resumed run
+	// runs them again from the start.
+	Rerun []string
 }
 
 func (e *ErrInterrupted) Error() string {
@@ -103,7 +108,12 @@ func (e *ErrInterrupted) Error() string {
 	if e.Phase == "judging" {
 		what = fmt.Sprintf("while judging (all %d model calls were done)", e.Total)
 	}
-	return fmt.Sprintf("interrupted %s; the answers so far are in the cache. Resume with:\n  %s", what, e.Resume)
+	kept := "the answers so far are in the cache"
+	if len(e.Rerun) > 0 {
+		kept = fmt.Sprintf("the servers' answers so far are in the cache; %s run in-process, uncached, and run again from the start",
+			strings.Join(e.Rerun, ", "))
+	}
+	return fmt.Sprintf("interrupted %s; %s. Resume with:\n  %s", what, kept, e.Resume)
 }
 
 func (e *ErrInterrupted) Unwrap() error { return context.Canceled }
@@ -246,7 +256,7 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		if serr := storeFailure(ctx); serr != nil {
 			return nil, serr.withResume(o.ResumeCommand)
 		}
-		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total, Phase: "model calls"}
+		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: len(outcomes), Total: total, Phase: "model calls", Rerun: uncached(models)}
 	case err != nil:
 		return nil, err
 	}
@@ -256,12 +266,23 @@ func Run(ctx context.Context, o RunOptions) (*RunResult, error) {
 		return nil, serr.withResume(o.ResumeCommand)
 	}
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: done, Total: total, Phase: "judging"}
+		return nil, &ErrInterrupted{Resume: o.ResumeCommand, Done: done, Total: total, Phase: "judging", Rerun: uncached(models)}
 	}
 	if res != nil {
 		res.Stopped = stopped
 	}
 	return res, err
+}
+
+// uncached names the models that run but keep no answers in the cache.
+func uncached(models []*openedModel) []string {
+	var out []string
+	for _, m := range models {
+		if m.Backend != nil && !m.Cached {
+			out = append(out, m.name())
+		}
+	}
+	return out
 }
 
 // progress is a fresh progress display for a phase, or nil.
@@ -392,6 +413,8 @@ func finish(ctx context.Context, o RunOptions, s *spec.Spec, sel *selection, cli
 	if annotations != nil {
 		man.Inputs = append(man.Inputs, *annotations)
 	}
+	setDevices(summary, man)
+	res.InProcess = man.InProcess()
 	o.Logf("rendering the report (%s)…", strings.Join(s.Report.Formats, ", "))
 	if res.Report, err = rd.publish(ctx, summary, mi, man, reportOptions(s.Report)); err != nil {
 		return nil, err
@@ -426,6 +449,56 @@ func setBackends(summary *metrics.Summary, s *spec.Spec) {
 			summary.JudgeModels[j.Base().Name] = jm.JudgeModelID()
 		}
 	}
+}
+
+// setDevices records in the summary where each in-process model and judge ran, as the
+// manifests of the run (or of a merged run's shards) say: the device that ran, not the one
+// configured.
+func setDevices(summary *metrics.Summary, mans ...*Manifest) {
+	join := func(have, dev string) string {
+		if dev == "" || slices.Contains(strings.Split(have, ", "), dev) {
+			return have
+		}
+		if have == "" {
+			return dev
+		}
+		return have + ", " + dev
+	}
+	for _, m := range mans {
+		for _, mi := range m.Models {
+			for _, v := range mi.Variants {
+				if ms := summary.Models[variant.Variant(v).ScoredName(mi.Name)]; ms != nil {
+					ms.Device = join(ms.Device, mi.Placement.Device)
+				}
+			}
+		}
+		for _, j := range m.Judges {
+			if j.Placement.Device == "" {
+				continue
+			}
+			if summary.JudgeDevices == nil {
+				summary.JudgeDevices = map[string]string{}
+			}
+			summary.JudgeDevices[j.Name] = join(summary.JudgeDevices[j.Name], j.Placement.Device)
+		}
+	}
+}
+
+// InProcess describes where the run's in-process models and judges ran, one line each
+// ("fusion: cpu, 2 threads, batch 64, onnxruntime 1.29.0").
+func (m *Manifest) InProcess() []string {
+	var out []string
+	for _, mi := range m.Models {
+		if p := mi.Placement.String(); p != "" {
+			out = append(out, mi.Name+": "+p)
+		}
+	}
+	for _, j := range m.Judges {
+		if p := j.Placement.String(); p != "" {
+			out = append(out, "judge "+j.Name+": "+p)
+		}
+	}
+	return out
 }
 
 // openModels opens every model with the kind its block names. It returns the problems of every

@@ -73,3 +73,15 @@ func TestRenderReportRefusesAnUnfinishedRun(t *testing.T) {
 		t.Errorf("an unfinished run: %v", err)
 	}
 }
+
+// An interrupted run says what a resume will ask again: in-process models are not cached.
+func TestInterruptedSaysWhatIsCached(t *testing.T) {
+	e := &ErrInterrupted{Resume: "emoeval run -c x.yaml --resume", Done: 10, Total: 40, Phase: "model calls"}
+	if got := e.Error(); !strings.Contains(got, "after 10 of 40 model calls; the answers so far are in the cache. Resume with:\n  emoeval run -c x.yaml --resume") {
+		t.Errorf("all cached: %q", got)
+	}
+	e.Rerun = []string{"fusion"}
+	if got := e.Error(); !strings.Contains(got, "the servers' answers so far are in the cache; fusion run in-process, uncached, and run again from the start") {
+		t.Errorf("an ONNX model: %q", got)
+	}
+}

@@ -48,6 +48,9 @@ marked synthetic.`,
 				return err
 			}
 			fmt.Fprintf(f.ErrOut, "\ndemo finished in %s: %s\n", time.Since(start).Round(100*time.Millisecond), countsLine(res.Counts))
+			for _, l := range res.InProcess {
+				fmt.Fprintf(f.ErrOut, "ran in-process: %s\n", l)
+			}
 			fmt.Fprintf(f.ErrOut, "run directory: %s\n", res.Dir)
 			fmt.Fprintf(f.ErrOut, "report: %s\n", filepath.Join(res.Dir, pipeline.ReportDir, "report.pdf"))
 			return nil

@@ -28,6 +28,9 @@ func TestDemoWithRelativeOut(t *testing.T) {
 		if res.code != 0 {
 			t.Fatalf("run %d: exit %d\n%s", run, res.code, res.stderr)
 		}
+		if !strings.Contains(res.stderr, "ran in-process: fusion: cpu, ") {
+			t.Errorf("run %d does not say where the ONNX model ran:\n%s", run, res.stderr)
+		}
 		for _, f := range []string{"out/demo/run/report/report.pdf", "out/demo/run/summary.json", "out/demo/run/manifest.json"} {
 			if st, err := os.Stat(f); err != nil || st.Size() == 0 {
 				t.Fatalf("run %d: %s: %v", run, f, err)
@@ -48,7 +51,8 @@ func TestDemoWithRelativeOut(t *testing.T) {
 	}
 	var sum struct {
 		Models map[string]struct {
-			N int `json:"n"`
+			N      int    `json:"n"`
+			Device string `json:"device"`
 		} `json:"models"`
 	}
 	b, err := os.ReadFile("out/demo/run/summary.json")
@@ -60,6 +64,10 @@ func TestDemoWithRelativeOut(t *testing.T) {
 	}
 	if sum.Models["migr"].N != 2336 || sum.Models["r1-omni"].N != 2336 {
 		t.Errorf("summary: %+v, want 2336 clips per model", sum.Models)
+	}
+	// Where the in-process model ran is recorded (the device that ran, not "auto"), and said.
+	if sum.Models["fusion"].Device != "cpu" || sum.Models["migr"].Device != "" {
+		t.Errorf("devices in summary.json: %+v", sum.Models)
 	}
 
 	// Answers given in the viewer afterwards reach the summary at the next report, from the same

@@ -108,6 +108,9 @@ func runRun(cmd *cobra.Command, f *factory, opts *runOptions) error {
 		return err
 	}
 	fmt.Fprintf(f.ErrOut, "run directory: %s\n%s\n", res.Dir, countsLine(res.Counts))
+	for _, l := range res.InProcess {
+		fmt.Fprintf(f.ErrOut, "ran in-process: %s\n", l)
+	}
 	for _, p := range res.Report {
 		if filepath.Base(p) == "report.pdf" {
 			fmt.Fprintf(f.ErrOut, "report: %s\n", p)

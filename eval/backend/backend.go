@@ -76,6 +76,9 @@ type Model struct {
 	Scan func(ctx context.Context, yield func(predictions.Output) error) error
 	// File and Format name a replayed file, for messages about its lines.
 	File, Format string
+	// Cached says that answers go to the response cache as they arrive, so that a resumed run
+	// does not ask for them again; in-process models (ONNX) answer again, in seconds.
+	Cached bool
 	// Concurrency is how many batches of BatchSize tasks may be in flight.
 	Concurrency, BatchSize int
 	// Explains says whether outputs are explanations worth judging (not a classifier's

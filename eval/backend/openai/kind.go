@@ -126,7 +126,7 @@ func open(ctx context.Context, bc backend.Config, d backend.Deps) (*backend.Mode
 		return nil, err
 	}
 	return &backend.Model{
-		Backend: b, Concurrency: c.Concurrency, BatchSize: 1, Explains: true, Info: info,
+		Backend: b, Concurrency: c.Concurrency, BatchSize: 1, Explains: true, Info: info, Cached: d.Store != nil,
 		Preflight: func(ctx context.Context) error { return backend.Preflight(ctx, h, c.Model) },
 	}, nil
 }
