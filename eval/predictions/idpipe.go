@@ -3,6 +3,7 @@ package predictions
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -57,6 +58,9 @@ func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) e
 		if err == io.EOF {
 			break
 		}
+		if errors.Is(err, ErrLineTooLong) {
+			return inputerr.AtLine(path, lr.n, "%v", err)
+		}
 		if err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
 		}
@@ -80,6 +84,9 @@ func scanIDPipe(ctx context.Context, path string, r io.Reader, fn func(Output) e
 			}
 			return inputerr.AtLine(path, lr.n, "text before the first record (a record starts with \"<digits>|\"): %q",
 				abbreviate(stripped, 60))
+		}
+		if len(rec)+1+len(stripped) > MaxRecordBytes {
+			return inputerr.AtLine(path, recLine, "the record is %v", ErrLineTooLong)
 		}
 		rec = append(rec, ' ')
 		rec = append(rec, stripped...)

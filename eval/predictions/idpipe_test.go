@@ -240,3 +240,29 @@ func readAllIDPipe(t *testing.T, path string) ([]Output, error) {
 	})
 	return out, err
 }
+
+// A line or a record longer than MaxRecordBytes is refused at its line, having held at most that
+// much: a 100 MB line without '|' took 855 MB of memory to refuse.
+func TestRecordsLongerThanTheLimit(t *testing.T) {
+	huge := strings.Repeat("x", MaxRecordBytes+1)
+	half := strings.Repeat("y", MaxRecordBytes/2+1)
+	for _, tc := range []struct {
+		name, format, text, want string
+	}{
+		{"one line", FormatIDPipe, "1|<answer>sad</answer>\n" + huge + "\n", ":2: longer than 16 MiB"},
+		{"a record of two lines", FormatIDPipe, "1|<answer>sad</answer>\n2|" + half + "\n" + half + "\n", ":2: the record is longer than 16 MiB"},
+		{"a JSONL line", FormatJSONL, `{"clip_id": "1", "output": "` + huge + `"}`, ":1: longer than 16 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := scanString(t, tc.format, tc.text)
+			if !inputerr.Is(err) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want an input error with %q", err, tc.want)
+			}
+		})
+	}
+	// Up to the limit, a record is read.
+	ok := strings.Repeat("z", MaxRecordBytes-8)
+	if got, err := scanString(t, FormatIDPipe, "1|"+ok+"\n"); err != nil || len(got) != 1 || len(got[0].Raw) != len(ok) {
+		t.Errorf("a record under the limit: %d records, %v", len(got), err)
+	}
+}

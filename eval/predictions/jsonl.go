@@ -27,6 +27,9 @@ func scanJSONL(ctx context.Context, path string, r io.Reader, fn func(Output) er
 		if err == io.EOF {
 			break
 		}
+		if errors.Is(err, ErrLineTooLong) {
+			return inputerr.AtLine(path, lr.n, "%v", err)
+		}
 		if err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
 		}

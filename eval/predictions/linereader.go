@@ -3,10 +3,20 @@ package predictions
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 )
 
-// lineReader returns a file's lines one at a time, of any length, without their ends. With
+// MaxRecordBytes bounds a line, and a record of the authors' format (its lines joined), of a file
+// of model outputs: sixteen times the size of the largest answer emoeval keeps from a server
+// (max_output_bytes, 1 MiB by default). A longer one is not a model's answer, and holding it
+// would cost memory in proportion.
+const MaxRecordBytes = 16 << 20
+
+// ErrLineTooLong is returned for a line longer than MaxRecordBytes.
+var ErrLineTooLong = fmt.Errorf("longer than %d MiB: not a model's answer (a file of model outputs holds one answer per record)", MaxRecordBytes>>20)
+
+// lineReader returns a file's lines one at a time, up to MaxRecordBytes, without their ends. With
 // crEnds, "\r\n" and a lone "\r" end a line as "\n" does (Python's text-mode readlines, which the
 // authors' scripts use); otherwise only "\n" does (and a "\r" before it stays in the line).
 type lineReader struct {
@@ -64,6 +74,10 @@ func (r *lineReader) next() (line []byte, ended bool, err error) {
 			i = len(r.pending) - 1
 		}
 		if i < 0 {
+			if len(r.long)+len(r.pending) > MaxRecordBytes {
+				r.n++
+				return nil, false, ErrLineTooLong
+			}
 			r.long = append(r.long, r.pending...)
 			isLong = true
 			r.pending = nil
@@ -74,6 +88,9 @@ func (r *lineReader) next() (line []byte, ended bool, err error) {
 		r.pending = r.pending[i+1:]
 		r.n++
 		if isLong {
+			if len(r.long)+len(seg) > MaxRecordBytes {
+				return nil, false, ErrLineTooLong
+			}
 			r.long = append(r.long, seg...)
 			return r.long, true, nil
 		}
