@@ -75,8 +75,11 @@ vet:
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 
+# The second line runs what cannot run under the race detector (it is ten times slower and turns
+# on checkptr): the memory test of a run and the damaged-Parquet allocation test.
 test: ort vet
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run 'TestRunMemoryDoesNotGrowWithTheAnswers|TestDamagedTablesAllocateBySize' ./pipeline ./internal/parquetio
 
 bench: ort
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...

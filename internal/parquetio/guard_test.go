@@ -61,6 +61,11 @@ func TestCompactReader(t *testing.T) {
 // human.parquet of 2.4 KB made parquet-go allocate 4 GiB for its footer, then 2.7 GiB for one
 // page, before the guards ran on every file).
 func TestDamagedTablesAllocateBySize(t *testing.T) {
+	if raceEnabled {
+		// -race turns on checkptr, under which parquet-go's unsafe.Slice of a damaged value is a
+		// fatal error instead of the panic emoeval recovers from (as it does in a normal build).
+		t.Skip("damaged files crash checkptr builds inside parquet-go: make test runs this again without -race")
+	}
 	seed := encode(t, sampleRows(40))
 	cols := []Column{{Name: "clip_id", Type: ColString}, {Name: "probs", Type: ColFloatList}}
 	count := func(rows []row, _ int) (map[string]int64, error) {
